@@ -1,0 +1,15 @@
+"""The pack's nodes, collected from their family modules into ComfyUI's mappings."""
+
+from __future__ import annotations
+
+from . import commerce, design, editing, image_to_image, portrait, segmentation, text_to_image
+
+# Each family module lists its node classes in NODES; a new family is one line here.
+FAMILIES = [text_to_image, editing, segmentation, image_to_image, portrait, commerce, design]
+
+NODE_CLASS_MAPPINGS: dict[str, type] = {}
+NODE_DISPLAY_NAME_MAPPINGS: dict[str, str] = {}
+for _family in FAMILIES:
+    for _cls in _family.NODES:
+        NODE_CLASS_MAPPINGS[_cls.NODE_ID] = _cls
+        NODE_DISPLAY_NAME_MAPPINGS[_cls.NODE_ID] = _cls.DISPLAY_NAME

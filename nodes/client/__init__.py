@@ -1,0 +1,65 @@
+"""A small DashScope client on ``requests``: settings, transport with a billing-safe retry policy,
+per-model pacing, temporary-storage uploads, task submit / poll / cancel and result downloads.
+
+Nothing in this package knows about ComfyUI, so it is tested on its own against the emulator.
+"""
+
+from .errors import (
+    AuthenticationError,
+    BillingError,
+    ContentInspectionError,
+    DashScopeError,
+    DownloadError,
+    InputError,
+    InvalidRequestError,
+    MissingApiKeyError,
+    ModelUnavailableError,
+    NetworkError,
+    PackError,
+    PermissionDeniedError,
+    RateLimitError,
+    ServerError,
+    TaskCanceledError,
+    TaskFailedError,
+    TaskTimeoutError,
+)
+from .results import MODERATED, ResultSlot, result_slots, successful_urls
+from .service import DashScopeClient, Endpoint
+from .settings import REGIONS, Settings, load_settings
+from .tasks import PollSchedule, Progress, TaskOutcome
+from .transport import RetryPolicy
+from .uploads import UPLOAD_CACHE
+
+__all__ = [
+    "AuthenticationError",
+    "BillingError",
+    "ContentInspectionError",
+    "DashScopeClient",
+    "DashScopeError",
+    "DownloadError",
+    "Endpoint",
+    "InputError",
+    "InvalidRequestError",
+    "MODERATED",
+    "MissingApiKeyError",
+    "ModelUnavailableError",
+    "NetworkError",
+    "PackError",
+    "PermissionDeniedError",
+    "PollSchedule",
+    "Progress",
+    "REGIONS",
+    "RateLimitError",
+    "ResultSlot",
+    "RetryPolicy",
+    "ServerError",
+    "Settings",
+    "TaskCanceledError",
+    "TaskFailedError",
+    "TaskOutcome",
+    "TaskTimeoutError",
+    "UPLOAD_CACHE",
+    "load_settings",
+    "result_slots",
+    "successful_urls",
+]

@@ -1,0 +1,192 @@
+"""Errors the DashScope client raises: a small typed hierarchy a user (and a retry policy) can act on.
+
+Every service error carries the service's ``code`` and ``message`` plus ``request_id``, ``task_id`` and the
+HTTP status, so a failure reported on the ComfyUI canvas can be traced at Alibaba Cloud's support desk.
+Messages never contain the API key: the client scrubs it before an error is built (see ``scrub``).
+"""
+
+from __future__ import annotations
+
+
+class PackError(Exception):
+    """Base of everything this pack raises on purpose."""
+
+
+class InputError(PackError, ValueError):
+    """A node input is outside what the model accepts; raised before any paid request is sent."""
+
+    def __init__(self, node: str, input_name: str, problem: str):
+        self.node = node
+        self.input_name = input_name
+        self.problem = problem
+        super().__init__(f"{node}: input '{input_name}' {problem}")
+
+
+class MissingApiKeyError(PackError):
+    def __init__(self) -> None:
+        super().__init__(
+            "No DashScope API key is set. Either set the DASHSCOPE_API_KEY environment variable before "
+            "starting ComfyUI, or open Settings > DashScope in ComfyUI and paste the key there "
+            "(it is stored on the ComfyUI server, never in your workflow)."
+        )
+
+
+class DashScopeError(PackError):
+    """An error answered by (or while talking to) the DashScope service."""
+
+    hint = ""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str = "",
+        request_id: str = "",
+        task_id: str = "",
+        http_status: int | None = None,
+    ):
+        self.code = code
+        self.message = message
+        self.request_id = request_id
+        self.task_id = task_id
+        self.http_status = http_status
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        head = f"DashScope error {self.code}: {self.message}" if self.code else f"DashScope error: {self.message}"
+        parts = [head]
+        if self.hint:
+            parts.append(self.hint)
+        ids = []
+        if self.task_id:
+            ids.append(f"task_id={self.task_id}")
+        if self.request_id:
+            ids.append(f"request_id={self.request_id}")
+        if self.http_status:
+            ids.append(f"http={self.http_status}")
+        if ids:
+            parts.append("(" + ", ".join(ids) + ")")
+        return " ".join(parts)
+
+
+class AuthenticationError(DashScopeError):
+    hint = (
+        "Check the API key, and that it belongs to the selected region: China keys only work on "
+        "dashscope.aliyuncs.com, International keys only on dashscope-intl.aliyuncs.com."
+    )
+
+
+class PermissionDeniedError(DashScopeError):
+    hint = (
+        "The key may not have this model activated, or a RAM sub-account key needs a workspace id "
+        "(DASHSCOPE_WORKSPACE)."
+    )
+
+
+class BillingError(DashScopeError):
+    hint = "Your Alibaba Cloud account has no balance or no paid quota for this model; top up or enable paid use."
+
+
+class ContentInspectionError(DashScopeError):
+    hint = "The service's content inspection refused the prompt or an image; change the input and try again."
+
+
+class RateLimitError(DashScopeError):
+    hint = "The service is throttling this account; the pack already waited and retried."
+
+
+class InvalidRequestError(DashScopeError):
+    pass
+
+
+class ModelUnavailableError(DashScopeError):
+    """The service says the model does not exist: usually a retired model, or one the region lacks."""
+
+    def __init__(self, message: str, *, successor: str = "", **ids: object):
+        self.successor = successor
+        super().__init__(message, **ids)  # type: ignore[arg-type]
+
+    def _render(self) -> str:
+        text = super()._render()
+        if self.successor:
+            text += f" This model has been retired by DashScope; use {self.successor} instead."
+        return text
+
+
+class ServerError(DashScopeError):
+    hint = "The service had an internal problem; try again later."
+
+
+class NetworkError(DashScopeError):
+    hint = "Could not reach DashScope; check the network and the base URL."
+
+
+class TaskFailedError(DashScopeError):
+    """A task ended FAILED (or every image of it failed)."""
+
+
+class TaskTimeoutError(DashScopeError):
+    hint = "The task may still finish at the service; its result stays available for 24 h under this task id."
+
+
+class TaskCanceledError(DashScopeError):
+    pass
+
+
+class DownloadError(DashScopeError):
+    pass
+
+
+# Codes whose meaning decides the error type, before falling back on the HTTP status.
+_BY_CODE: list[tuple[str, type[DashScopeError]]] = [
+    ("InvalidApiKey", AuthenticationError),
+    ("Arrearage", BillingError),
+    ("PrepaidBillOverdue", BillingError),
+    ("PostpaidBillOverdue", BillingError),
+    ("CommodityNotPurchased", BillingError),
+    ("Throttling.AllocationQuota", BillingError),
+    ("AllocationQuota", BillingError),
+    ("DataInspectionFailed", ContentInspectionError),
+    ("InvalidParameter.DataInspection", ContentInspectionError),
+    ("InvalidParameter.ImageContent", ContentInspectionError),
+    ("IPInfringementSuspect", ContentInspectionError),
+    ("Throttling", RateLimitError),
+    ("LimitRequests", RateLimitError),
+    ("ModelNotFound", ModelUnavailableError),
+    ("Model.NotExist", ModelUnavailableError),
+    ("AccessDenied", PermissionDeniedError),
+    ("Model.AccessDenied", PermissionDeniedError),
+    ("Workspace.AccessDenied", PermissionDeniedError),
+    ("InternalError", ServerError),
+    ("SystemError", ServerError),
+]
+
+_BY_STATUS: dict[int, type[DashScopeError]] = {
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: ModelUnavailableError,
+    429: RateLimitError,
+}
+
+
+def is_model_missing(code: str, message: str) -> bool:
+    """True when the service says the model does not exist (how a retired model answers)."""
+    return code in ("ModelNotFound", "Model.NotExist") or "model not exist" in message.lower()
+
+
+def error_class_for(code: str, http_status: int | None) -> type[DashScopeError]:
+    for prefix, cls in _BY_CODE:
+        if code == prefix or code.startswith(prefix + "."):
+            return cls
+    if http_status in _BY_STATUS:
+        return _BY_STATUS[http_status]
+    if http_status is not None and http_status >= 500:
+        return ServerError
+    return InvalidRequestError
+
+
+def scrub(text: str, secret: str | None) -> str:
+    """Remove the API key from text that may echo a request (service messages, exception strings)."""
+    if secret and len(secret) >= 6 and text:
+        text = text.replace(secret, "***")
+    return text

@@ -1,0 +1,106 @@
+"""The one object nodes talk to: run a model's task from request body to finished output.
+
+It knows the service (endpoints, pacing, uploads, polling), nothing about ComfyUI.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from . import results, tasks
+from .pacer import pacer_for
+from .settings import Settings
+from .tasks import Progress, ProgressCallback, TaskOutcome
+from .transport import CancelCheck, RetryPolicy, Transport
+from .uploads import UPLOAD_CACHE, Uploader, UploadCache
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """How to call one model: its path, sync or async, and its per-account limits (spec 6.3)."""
+
+    model: str
+    path: str
+    sync: bool = False
+    qps: float = 2.0
+    concurrency: int = 1
+    successor: str = ""  # named in the error when the service says the model no longer exists
+    data_inspection: bool = False  # the official examples ask for content inspection on this model
+
+
+class DashScopeClient:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        retry: RetryPolicy | None = None,
+        schedule: tasks.PollSchedule | None = None,
+        cache: UploadCache = UPLOAD_CACHE,
+    ):
+        self.settings = settings
+        self.transport = Transport(settings, retry)
+        self.uploader = Uploader(self.transport, cache)
+        self.schedule = schedule or tasks.PollSchedule()
+
+    def upload(self, data: bytes, model: str, ext: str, cancelled: CancelCheck | None = None) -> str:
+        return self.uploader.upload(data, model, ext, cancelled)
+
+    def _pacer(self, endpoint: Endpoint):
+        override = self.settings.model_limits.get(endpoint.model, {})
+        qps = float(override.get("qps", endpoint.qps))
+        concurrency = int(override.get("concurrency", endpoint.concurrency))
+        return pacer_for(self.settings.base_url, endpoint.model, qps, concurrency)
+
+    def run(
+        self,
+        endpoint: Endpoint,
+        body: dict[str, Any],
+        *,
+        uses_oss: bool = False,
+        cancelled: CancelCheck | None = None,
+        on_progress: ProgressCallback | None = None,
+        timeout: float | None = None,
+    ) -> TaskOutcome:
+        """Submit ``body`` to the model and return its finished output (async: submit + wait; sync: one call)."""
+        report = on_progress or (lambda _p: None)
+        headers: dict[str, str] = {}
+        if uses_oss:
+            headers["X-DashScope-OssResourceResolve"] = "enable"
+        if endpoint.data_inspection:
+            headers["X-DashScope-DataInspection"] = "enable"
+        pacer = self._pacer(endpoint)
+        with pacer.slot(cancelled, on_wait=lambda: report(Progress("waiting"))):
+            pacer.wait_for_submit_turn(cancelled)
+            report(Progress("submitting"))
+            started = time.monotonic()
+            if endpoint.sync:
+                answer = self.transport.api(
+                    "POST",
+                    endpoint.path,
+                    idempotent=False,
+                    json_body=body,
+                    headers=headers,
+                    cancelled=cancelled,
+                    successor=endpoint.successor,
+                )
+                output = answer.get("output") if isinstance(answer.get("output"), dict) else {}
+                usage = answer.get("usage") if isinstance(answer.get("usage"), dict) else {}
+                return TaskOutcome("", str(answer.get("request_id") or ""), output, usage)
+            task_id, _ = tasks.submit(
+                self.transport, endpoint.path, body, headers=headers, cancelled=cancelled, successor=endpoint.successor
+            )
+            report(Progress("PENDING", task_id, time.monotonic() - started))
+            return tasks.wait(
+                self.transport,
+                task_id,
+                timeout=self.settings.task_timeout if timeout is None else timeout,
+                cancelled=cancelled,
+                on_progress=report,
+                schedule=self.schedule,
+                started=started,
+            )
+
+    def download(self, url: str, *, cancelled: CancelCheck | None = None, task_id: str = "") -> bytes:
+        return results.download(self.transport, url, cancelled=cancelled, task_id=task_id)

@@ -1,0 +1,273 @@
+"""HTTP to DashScope on one pooled ``requests`` session, with the retry policy as data.
+
+The one rule that protects the user's money: a request that creates a task (``idempotent=False``) is
+re-sent only when the service certainly did not create one — it answered 429 (throttled: refused), or
+the connection was never established. A timeout or a dropped connection after the request went out is
+ambiguous, so it is reported, not retried. Queries, uploads and downloads are retried freely.
+
+The ``Authorization`` header is added per request, only to URLs under the configured base URL, so it
+can never reach the storage host or a result host.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.exceptions import NewConnectionError
+
+from .errors import (
+    BillingError,
+    DashScopeError,
+    ModelUnavailableError,
+    NetworkError,
+    TaskCanceledError,
+    error_class_for,
+    is_model_missing,
+    scrub,
+)
+from .settings import Settings
+
+log = logging.getLogger("comfyui_dashscope")
+
+CancelCheck = Callable[[], bool]
+T = TypeVar("T")
+
+_SHARED_SESSION: requests.Session | None = None
+_SESSION_LOCK = threading.Lock()
+
+
+def shared_session() -> requests.Session:
+    """One pooled session for the whole process: keeps TLS connections warm across nodes."""
+    global _SHARED_SESSION
+    with _SESSION_LOCK:
+        if _SHARED_SESSION is None:
+            session = requests.Session()
+            adapter = HTTPAdapter(pool_connections=8, pool_maxsize=32, max_retries=0)
+            session.mount("http://", adapter)
+            session.mount("https://", adapter)
+            _SHARED_SESSION = session
+        return _SHARED_SESSION
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    attempts: int = 6  # total tries of one request
+    base_delay: float = 0.5  # first backoff, doubled each try
+    max_delay: float = 8.0
+    jitter: float = 0.25  # up to +25 % random, so parallel nodes do not retry in lockstep
+    retry_statuses: frozenset[int] = frozenset({408, 409, 429, 500, 502, 503, 504})
+    connect_timeout: float = 10.0
+
+    def delay(self, attempt: int, retry_after: float | None) -> float:
+        if retry_after is not None:
+            return min(max(retry_after, 0.0), 60.0)
+        base = min(self.base_delay * (2**attempt), self.max_delay)
+        return base * (1.0 + random.uniform(0.0, self.jitter))
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    ms = response.headers.get("retry-after-ms")
+    if ms:
+        try:
+            return float(ms) / 1000.0
+        except ValueError:
+            pass
+    value = response.headers.get("Retry-After")
+    if value:
+        try:
+            return float(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _never_connected(exc: Exception) -> bool:
+    """True when the socket was never opened, so the server cannot have seen the request."""
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return True
+    seen: set[int] = set()
+    stack: list[BaseException | None] = [exc]
+    while stack:
+        item = stack.pop()
+        if item is None or id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, NewConnectionError):
+            return True
+        stack.extend([item.__cause__, item.__context__, *[a for a in getattr(item, "args", ()) if isinstance(a, BaseException)]])
+        reason = getattr(item, "reason", None)
+        if isinstance(reason, BaseException):
+            stack.append(reason)
+    return False
+
+
+def sleep_unless_cancelled(seconds: float, cancelled: CancelCheck | None, step: float = 0.1) -> None:
+    """Sleep in short slices so a cancel is noticed within ``step`` seconds."""
+    deadline = time.monotonic() + seconds
+    while True:
+        if cancelled is not None and cancelled():
+            raise TaskCanceledError("Cancelled while waiting.", code="Cancelled")
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return
+        time.sleep(min(step, left))
+
+
+class Transport:
+    def __init__(self, settings: Settings, retry: RetryPolicy | None = None, session: requests.Session | None = None):
+        self.settings = settings
+        self.retry = retry or RetryPolicy()
+        self.session = session or shared_session()
+
+    # ---- DashScope API calls (authorised) -------------------------------------------------
+    def api(
+        self,
+        method: str,
+        path: str,
+        *,
+        idempotent: bool,
+        json_body: Mapping[str, Any] | None = None,
+        params: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        files: Any = None,
+        data: Any = None,
+        cancelled: CancelCheck | None = None,
+        task_id: str = "",
+        successor: str = "",
+    ) -> dict[str, Any]:
+        """Send one API request, retrying per the policy; return the parsed JSON body of a 2xx answer."""
+        url = self.settings.base_url + path
+        request_headers = self._auth_headers()
+        if json_body is not None:
+            request_headers["Content-Type"] = "application/json"
+        request_headers.update(headers or {})
+        body = json.dumps(json_body, ensure_ascii=False).encode("utf-8") if json_body is not None else data
+
+        attempt = 0
+        while True:
+            try:
+                response = self.session.request(
+                    method,
+                    url,
+                    data=body,
+                    files=files,
+                    params=params,
+                    headers=request_headers,
+                    timeout=(self.retry.connect_timeout, self.settings.request_timeout),
+                )
+            except requests.exceptions.RequestException as exc:
+                safe = _never_connected(exc)
+                if (idempotent or safe) and attempt + 1 < self.retry.attempts:
+                    log.info("DashScope %s %s: network error, retrying (%s)", method, path, type(exc).__name__)
+                    sleep_unless_cancelled(self.retry.delay(attempt, None), cancelled)
+                    attempt += 1
+                    continue
+                if not idempotent and not safe:
+                    raise NetworkError(
+                        f"The connection failed after the request was sent ({type(exc).__name__}). The service may "
+                        "have created the task; it was NOT re-sent, so you are not billed twice. Check the DashScope "
+                        "console's task list before running again.",
+                        code="AmbiguousNetworkFailure",
+                        task_id=task_id,
+                    ) from None
+                raise NetworkError(
+                    f"Could not reach {self.settings.base_url} ({type(exc).__name__}).", code="NetworkError", task_id=task_id
+                ) from None
+
+            if 200 <= response.status_code < 300:
+                return self._parse_ok(response, task_id)
+
+            error = self._error_from(response, task_id, successor)
+            throttled = response.status_code == 429 and not isinstance(error, BillingError)
+            server_side = response.status_code in self.retry.retry_statuses and response.status_code != 429
+            if (throttled or (idempotent and server_side)) and attempt + 1 < self.retry.attempts:
+                wait = self.retry.delay(attempt, _retry_after(response))
+                log.info("DashScope %s %s: HTTP %s %s, retrying in %.1fs", method, path, response.status_code, error.code, wait)
+                sleep_unless_cancelled(wait, cancelled)
+                attempt += 1
+                continue
+            raise error
+
+    def _auth_headers(self) -> dict[str, str]:
+        from .errors import MissingApiKeyError
+
+        if not self.settings.api_key:
+            raise MissingApiKeyError()
+        headers = {"Authorization": f"Bearer {self.settings.api_key}", "Accept": "application/json"}
+        if self.settings.workspace:
+            headers["X-DashScope-WorkSpace"] = self.settings.workspace
+        return headers
+
+    def _parse_ok(self, response: requests.Response, task_id: str) -> dict[str, Any]:
+        try:
+            body = response.json()
+        except ValueError:
+            raise DashScopeError(
+                "The service answered with something that is not JSON.",
+                code="BadResponse",
+                http_status=response.status_code,
+                task_id=task_id,
+            ) from None
+        if not isinstance(body, dict):
+            raise DashScopeError("The service answered with an unexpected JSON shape.", code="BadResponse", task_id=task_id)
+        # SDK v2 treats a 2xx carrying a top-level error code as an error; so do we.
+        if body.get("code") and "output" not in body and "data" not in body:
+            cls = error_class_for(str(body["code"]), response.status_code)
+            raise cls(
+                scrub(str(body.get("message") or body.get("msg") or ""), self.settings.api_key),
+                code=str(body["code"]),
+                request_id=str(body.get("request_id") or ""),
+                task_id=task_id,
+                http_status=response.status_code,
+            )
+        return body
+
+    def _error_from(self, response: requests.Response, task_id: str, successor: str) -> DashScopeError:
+        code, message, request_id = "Unknown", "", response.headers.get("X-Request-ID", "")
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if isinstance(body, dict):
+            code = str(body.get("code") or code)
+            message = str(body.get("message") or body.get("msg") or "")
+            request_id = str(body.get("request_id") or request_id)
+        else:
+            message = response.text[:300]
+        message = scrub(message, self.settings.api_key) or f"HTTP {response.status_code}"
+        ids: dict[str, Any] = {"code": code, "request_id": request_id, "task_id": task_id, "http_status": response.status_code}
+        if is_model_missing(code, message):
+            return ModelUnavailableError(message, successor=successor, **ids)
+        return error_class_for(code, response.status_code)(message, **ids)
+
+    # ---- Storage host and result hosts (never authorised) ----------------------------------
+    def plain_request(self, method: str, url: str, **kwargs: Any) -> requests.Response:
+        """One request to a non-API host (storage upload, result download): no DashScope headers at all."""
+        return self.session.request(method, url, timeout=(self.retry.connect_timeout, self.settings.request_timeout), **kwargs)
+
+    def repeat(self, action: Callable[[], T], *, what: str, cancelled: CancelCheck | None = None) -> T:
+        """Run an action that is safe to repeat (a GET, an upload to the same key) until it stops raising Retryable."""
+        attempt = 0
+        while True:
+            try:
+                return action()
+            except (Retryable, requests.exceptions.RequestException) as exc:
+                reason = str(exc) if isinstance(exc, Retryable) else type(exc).__name__
+                if attempt + 1 >= self.retry.attempts:
+                    raise NetworkError(f"{what} failed after {attempt + 1} tries: {reason}.", code="NetworkError") from None
+                log.info("%s: %s, retrying", what, reason)
+                sleep_unless_cancelled(self.retry.delay(attempt, None), cancelled)
+                attempt += 1
+
+
+class Retryable(Exception):
+    """Raised inside ``Transport.repeat`` actions for a failure worth another try."""

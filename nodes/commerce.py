@@ -1,0 +1,3 @@
+"""Placeholder: nodes of this family are being written."""
+
+NODES: list[type] = []

@@ -1,0 +1,160 @@
+"""ComfyUI tensors <-> PIL images <-> encoded bytes.
+
+ComfyUI's IMAGE is float32 [B, H, W, C] in 0..1 (C = 3, sometimes 4); MASK is float32 [B, H, W] or [H, W]
+with 1 = selected. Conversions stay vectorised (torch/numpy, no per-pixel Python) so a 1024x1024 image
+costs milliseconds. Photos are encoded fast (JPEG q95, 4:4:4); masks, line art and anything with alpha go
+out as PNG at a low compression level, which is lossless and still quick.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from PIL import Image
+
+# Refuse result images that would decompress into more than this many pixels (a "decompression bomb").
+MAX_RESULT_PIXELS = 8192 * 8192
+
+
+@dataclass(frozen=True)
+class Encoded:
+    data: bytes
+    ext: str  # "png" | "jpg"
+    width: int
+    height: int
+
+    @property
+    def mime(self) -> str:
+        return "image/png" if self.ext == "png" else "image/jpeg"
+
+    def data_uri(self) -> str:
+        import base64
+
+        return f"data:{self.mime};base64," + base64.b64encode(self.data).decode("ascii")
+
+
+def to_uint8(array: torch.Tensor) -> np.ndarray:
+    """Float 0..1 tensor -> uint8 numpy array, rounding rather than truncating."""
+    return array.detach().to("cpu", torch.float32).clamp(0.0, 1.0).mul(255.0).round().to(torch.uint8).numpy()
+
+
+def image_batch(image: torch.Tensor) -> torch.Tensor:
+    """Accept [H, W, C] or [B, H, W, C]; always return [B, H, W, C]."""
+    if image.dim() == 3:
+        image = image.unsqueeze(0)
+    if image.dim() != 4:
+        raise ValueError(f"expected an IMAGE tensor [B, H, W, C], got shape {tuple(image.shape)}")
+    return image
+
+
+def mask_batch(mask: torch.Tensor) -> torch.Tensor:
+    """Accept [H, W] or [B, H, W] (or [B, 1, H, W]); always return [B, H, W]."""
+    if mask.dim() == 2:
+        mask = mask.unsqueeze(0)
+    elif mask.dim() == 4 and mask.shape[1] == 1:
+        mask = mask[:, 0]
+    if mask.dim() != 3:
+        raise ValueError(f"expected a MASK tensor [B, H, W], got shape {tuple(mask.shape)}")
+    return mask
+
+
+def tensor_to_pil(image: torch.Tensor) -> Image.Image:
+    """One image [H, W, C] -> PIL RGB or RGBA."""
+    array = to_uint8(image)
+    if array.shape[-1] == 1:
+        return Image.fromarray(array[..., 0], "L").convert("RGB")
+    mode = "RGBA" if array.shape[-1] == 4 else "RGB"
+    return Image.fromarray(np.ascontiguousarray(array[..., :4] if mode == "RGBA" else array[..., :3]), mode)
+
+
+def encode_pil(pil: Image.Image, lossless: bool = False) -> Encoded:
+    buffer = io.BytesIO()
+    if lossless or pil.mode in ("RGBA", "LA", "L", "1"):
+        pil.save(buffer, "PNG", compress_level=1)
+        ext = "png"
+    else:
+        pil.convert("RGB").save(buffer, "JPEG", quality=95, subsampling=0)
+        ext = "jpg"
+    return Encoded(buffer.getvalue(), ext, pil.width, pil.height)
+
+
+def encode_image(image: torch.Tensor, lossless: bool = False, keep_alpha: bool = False) -> Encoded:
+    """One IMAGE [H, W, C] -> bytes. Alpha is dropped unless ``keep_alpha`` (then PNG)."""
+    if not keep_alpha and image.shape[-1] == 4:
+        image = image[..., :3]
+    return encode_pil(tensor_to_pil(image), lossless=lossless or keep_alpha)
+
+
+def encode_rgba(image: torch.Tensor, alpha: torch.Tensor) -> Encoded:
+    """IMAGE [H, W, 3] + alpha [H, W] (1 = opaque) -> RGBA PNG."""
+    rgb = to_uint8(image[..., :3])
+    a = to_uint8(alpha)[..., None]
+    return encode_pil(Image.fromarray(np.concatenate([rgb, a], axis=-1), "RGBA"), lossless=True)
+
+
+def binary_mask(mask: torch.Tensor, threshold: float = 0.5) -> np.ndarray:
+    """MASK [H, W] -> uint8 0/255: exactly two values, no anti-aliased edge for the service to guess at."""
+    return np.where(mask.detach().to("cpu", torch.float32).numpy() >= threshold, 255, 0).astype(np.uint8)
+
+
+def encode_mask(mask: torch.Tensor, threshold: float = 0.5) -> Encoded:
+    """MASK [H, W] -> black/white PNG (white = selected)."""
+    return encode_pil(Image.fromarray(binary_mask(mask, threshold), "L"), lossless=True)
+
+
+def decode_image(data: bytes) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """Encoded bytes -> (RGB [H, W, 3] float, alpha [H, W] float or None). Raises ValueError on bad data."""
+    try:
+        pil = Image.open(io.BytesIO(data))
+        if pil.width * pil.height > MAX_RESULT_PIXELS:
+            raise ValueError(f"image is {pil.width}x{pil.height}, larger than the {MAX_RESULT_PIXELS} pixels allowed")
+        pil.load()
+    except ValueError:
+        raise
+    except Image.DecompressionBombError:
+        raise ValueError(f"image is larger than the {MAX_RESULT_PIXELS} pixels allowed") from None
+    except Exception as exc:  # PIL raises many types for corrupt data
+        raise ValueError(f"not a readable image ({type(exc).__name__})") from None
+    alpha = None
+    if pil.mode in ("RGBA", "LA", "PA") or (pil.mode == "P" and "transparency" in pil.info):
+        rgba = np.asarray(pil.convert("RGBA"))
+        rgb, alpha = rgba[..., :3], torch.from_numpy(rgba[..., 3].astype(np.float32) / 255.0)
+    else:
+        rgb = np.asarray(pil.convert("RGB"))
+    return torch.from_numpy(rgb.astype(np.float32) / 255.0), alpha
+
+
+def decode_gray(data: bytes) -> np.ndarray:
+    """Encoded single-channel image (a label map) -> uint8 [H, W] exactly as stored."""
+    pil = Image.open(io.BytesIO(data))
+    if pil.mode not in ("L", "P", "I", "I;16"):
+        pil = pil.convert("L")
+    return np.asarray(pil).astype(np.uint8) if pil.mode in ("L", "P") else np.asarray(pil).astype(np.int64).clip(0, 255).astype(np.uint8)
+
+
+def resize_image(image: torch.Tensor, height: int, width: int) -> torch.Tensor:
+    """[H, W, C] -> [height, width, C] with bilinear filtering (antialiased when shrinking)."""
+    if image.shape[0] == height and image.shape[1] == width:
+        return image
+    chw = image.permute(2, 0, 1).unsqueeze(0)
+    out = torch.nn.functional.interpolate(chw, size=(height, width), mode="bilinear", align_corners=False, antialias=True)
+    return out[0].permute(1, 2, 0).clamp(0.0, 1.0)
+
+
+def stack_images(images: Sequence[torch.Tensor]) -> torch.Tensor:
+    """Results -> one IMAGE batch. Images of another size than the first are resized to the first's size,
+    because a batch tensor has one size (the pack's documented policy)."""
+    if not images:
+        raise ValueError("no images to stack")
+    height, width = images[0].shape[0], images[0].shape[1]
+    return torch.stack([resize_image(img, height, width) for img in images])
+
+
+def stack_masks(masks: Sequence[torch.Tensor]) -> torch.Tensor:
+    height, width = masks[0].shape[0], masks[0].shape[1]
+    same = [m if m.shape == (height, width) else resize_image(m[..., None], height, width)[..., 0] for m in masks]
+    return torch.stack(same)

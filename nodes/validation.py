@@ -1,0 +1,100 @@
+"""Input checks that run before any paid request: each failure names the node, the input and the limit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import torch
+
+from .client import InputError
+from .images import Encoded
+
+
+class Check:
+    """``Check("DashScope Inpainting").text("prompt", value, 75)`` raises InputError on a bad value."""
+
+    def __init__(self, node: str):
+        self.node = node
+
+    def fail(self, name: str, problem: str) -> InputError:
+        return InputError(self.node, name, problem)
+
+    def text(self, name: str, value: str, max_chars: int, required: bool = False) -> str:
+        value = (value or "").strip()
+        if required and not value:
+            raise self.fail(name, "is empty; this model needs it.")
+        if len(value) > max_chars:
+            raise self.fail(
+                name,
+                f"is {len(value)} characters long; the limit is {max_chars} ({len(value) - max_chars} too many).",
+            )
+        return value
+
+    def choice(self, name: str, value: str, options: Iterable[str]) -> str:
+        options = list(options)
+        if value not in options:
+            shown = ", ".join(options[:12]) + (" …" if len(options) > 12 else "")
+            raise self.fail(name, f"is {value!r}; allowed values: {shown}.")
+        return value
+
+    def number(self, name: str, value: float, low: float, high: float) -> float:
+        if not (low <= value <= high):
+            raise self.fail(name, f"is {value}; it must be between {low} and {high}.")
+        return value
+
+    def batch(self, name: str, tensor: torch.Tensor | None, max_items: int | None = None) -> int:
+        if tensor is None or tensor.shape[0] == 0:
+            raise self.fail(name, "is an empty batch; connect at least one image.")
+        count = int(tensor.shape[0])
+        if max_items is not None and count > max_items:
+            raise self.fail(name, f"holds {count} images; at most {max_items} are allowed.")
+        return count
+
+    def sides(
+        self,
+        name: str,
+        height: int,
+        width: int,
+        low: int,
+        high: int,
+        *,
+        max_ratio: float | None = None,
+        strict: bool = False,
+    ) -> None:
+        """Each side within [low, high] (or (low, high) when ``strict``), and optionally long:short <= max_ratio."""
+        for side in (width, height):
+            outside = (side <= low or side >= high) if strict else (side < low or side > high)
+            if outside:
+                bounds = f"more than {low} and less than {high}" if strict else f"between {low} and {high}"
+                raise self.fail(name, f"is {width}x{height} px; each side must be {bounds} px.")
+        if max_ratio is not None:
+            ratio = max(width, height) / max(min(width, height), 1)
+            if ratio > max_ratio + 1e-9:
+                raise self.fail(name, f"is {width}x{height} px (ratio {ratio:.2f}:1); the longest side may be at most {max_ratio:g}x the shortest.")
+
+    def file_size(self, name: str, encoded: Encoded, max_mb: float) -> Encoded:
+        size_mb = len(encoded.data) / (1024 * 1024)
+        if size_mb > max_mb:
+            raise self.fail(name, f"encodes to {size_mb:.1f} MB; the model accepts at most {max_mb:g} MB. Downscale it first.")
+        return encoded
+
+    def same_size(self, name: str, mask_hw: Sequence[int], image_hw: Sequence[int], image_name: str = "image") -> None:
+        if tuple(mask_hw) != tuple(image_hw):
+            raise self.fail(
+                name,
+                f"is {mask_hw[1]}x{mask_hw[0]} px but {image_name} is {image_hw[1]}x{image_hw[0]} px; they must match.",
+            )
+
+    def pick(self, name: str, tensor: torch.Tensor, index: int, batch: int) -> torch.Tensor:
+        """Item ``index`` of a batch that is either 1 (broadcast) or the same length as the image batch."""
+        if tensor.shape[0] == 1:
+            return tensor[0]
+        if tensor.shape[0] != batch:
+            raise self.fail(name, f"holds {tensor.shape[0]} items but the image batch holds {batch}; give 1 or {batch}.")
+        return tensor[index]
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """'1024*768' -> (1024, 768) as (width, height)."""
+    w, h = text.lower().replace("x", "*").split("*")
+    return int(w), int(h)

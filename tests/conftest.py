@@ -1,0 +1,100 @@
+"""Shared fixtures: the local DashScope emulator, and the pack loaded the way ComfyUI loads it."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import secrets
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from tests.emulator import Emulator
+
+REPO = Path(__file__).resolve().parents[1]
+# A throwaway key made per test session: no real key ever sits in a fixture.
+TEST_KEY = "sk-test" + secrets.token_hex(12)
+
+
+def load_pack_like_comfyui(custom_nodes: Path, folder: str = "ComfyUI-DashScope.Image-pack") -> ModuleType:
+    """Import the pack as ComfyUI 0.3.x's load_custom_node does: the folder's path, dots replaced by '_x_',
+    is the module name, and the folder's __init__.py is executed as a package."""
+    custom_nodes.mkdir(parents=True, exist_ok=True)
+    link = custom_nodes / folder
+    if not link.exists():
+        link.symlink_to(REPO, target_is_directory=True)
+    module_name = str(link).replace(".", "_x_")
+    spec = importlib.util.spec_from_file_location(module_name, link / "__init__.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def pack(tmp_path_factory) -> ModuleType:
+    return load_pack_like_comfyui(tmp_path_factory.mktemp("comfy") / "custom_nodes")
+
+
+def submodule(pack: ModuleType, name: str) -> ModuleType:
+    """A module of the loaded pack, e.g. submodule(pack, "nodes.client")."""
+    return sys.modules[f"{pack.__name__}.{name}"]
+
+
+@pytest.fixture
+def emulator():
+    """A fresh emulator per test: 0.2 s tasks, the spec's rate and concurrency limits."""
+    emu = Emulator(api_key=TEST_KEY, task_seconds=0.2)
+    emu.start()
+    try:
+        yield emu
+    finally:
+        emu.stop()
+
+
+@pytest.fixture
+def service(emulator, monkeypatch, tmp_path, pack):
+    """The pack pointed at the emulator through the environment, with its own empty config file."""
+    monkeypatch.setenv("DASHSCOPE_BASE_URL", emulator.base_url)
+    monkeypatch.setenv("DASHSCOPE_API_KEY", TEST_KEY)
+    monkeypatch.setenv("DASHSCOPE_PACK_CONFIG", str(tmp_path / "config.json"))
+    monkeypatch.delenv("DASHSCOPE_HTTP_BASE_URL", raising=False)
+    monkeypatch.delenv("DASHSCOPE_WORKSPACE", raising=False)
+    monkeypatch.delenv("DASHSCOPE_REGION", raising=False)
+    return emulator
+
+
+class StatusRecorder:
+    """Captures what nodes would show on the canvas (ComfyUI's progress text and bar)."""
+
+    def __init__(self) -> None:
+        self.texts: list[tuple[str, str]] = []
+        self.progress: list[tuple[int, int, str]] = []
+
+
+@pytest.fixture
+def canvas(pack, monkeypatch) -> StatusRecorder:
+    bridge = submodule(pack, "nodes.comfy_bridge")
+    recorder = StatusRecorder()
+    monkeypatch.setattr(bridge, "_send_text", lambda text, node_id: recorder.texts.append((node_id, text)))
+    monkeypatch.setattr(bridge, "_send_progress", lambda v, t, node_id: recorder.progress.append((v, t, node_id)))
+    return recorder
+
+
+def run_node(pack: ModuleType, node_id: str, **inputs: Any) -> tuple:
+    """Execute one node as ComfyUI does for an async node function."""
+    cls = pack.NODE_CLASS_MAPPINGS[node_id]
+    function = getattr(cls(), cls.FUNCTION)
+    return asyncio.run(function(**inputs))
+
+
+def api_requests(emu, path_part: str = "", method: str | None = None) -> list:
+    return [
+        r
+        for r in emu.requests
+        if r.host == "api" and path_part in r.path and (method is None or r.method == method)
+    ]
