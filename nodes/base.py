@@ -59,8 +59,7 @@ def prompt_input(limit: int, required: bool = True, what: str = "What to draw") 
         {
             "multiline": True,
             "default": "",
-            "tooltip": f"{what}. Chinese or English, at most {limit} characters."
-            + ("" if required else " Optional."),
+            "tooltip": f"{what}. Chinese or English, at most {limit} characters." + ("" if required else " Optional."),
         },
     )
 
@@ -83,7 +82,9 @@ def image_outputs(results: Sequence[JobResult]) -> tuple[torch.Tensor, torch.Ten
         raise ValueError("the service returned no images")
     images = stack_images([rgb for rgb, _ in pairs])
     height, width = images.shape[1], images.shape[2]
-    masks = stack_masks([alpha if alpha is not None else torch.ones(rgb.shape[0], rgb.shape[1]) for rgb, alpha in pairs])
+    masks = stack_masks(
+        [alpha if alpha is not None else torch.ones(rgb.shape[0], rgb.shape[1]) for rgb, alpha in pairs]
+    )
     if masks.shape[1:] != (height, width):
         masks = torch.nn.functional.interpolate(masks[:, None], size=(height, width), mode="bilinear")[:, 0]
     task_ids = "\n".join(r.task_id for r in results if r.task_id)

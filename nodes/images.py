@@ -133,7 +133,11 @@ def decode_gray(data: bytes) -> np.ndarray:
     pil = Image.open(io.BytesIO(data))
     if pil.mode not in ("L", "P", "I", "I;16"):
         pil = pil.convert("L")
-    return np.asarray(pil).astype(np.uint8) if pil.mode in ("L", "P") else np.asarray(pil).astype(np.int64).clip(0, 255).astype(np.uint8)
+    return (
+        np.asarray(pil).astype(np.uint8)
+        if pil.mode in ("L", "P")
+        else np.asarray(pil).astype(np.int64).clip(0, 255).astype(np.uint8)
+    )
 
 
 def resize_image(image: torch.Tensor, height: int, width: int) -> torch.Tensor:
@@ -141,7 +145,9 @@ def resize_image(image: torch.Tensor, height: int, width: int) -> torch.Tensor:
     if image.shape[0] == height and image.shape[1] == width:
         return image
     chw = image.permute(2, 0, 1).unsqueeze(0)
-    out = torch.nn.functional.interpolate(chw, size=(height, width), mode="bilinear", align_corners=False, antialias=True)
+    out = torch.nn.functional.interpolate(
+        chw, size=(height, width), mode="bilinear", align_corners=False, antialias=True
+    )
     return out[0].permute(1, 2, 0).clamp(0.0, 1.0)
 
 

@@ -162,7 +162,9 @@ MODELS: dict[str, ModelSpec] = _rows(
     ModelSpec("wanx-poster-generation-v1", T2I, status="trial", successor=QWEN_SUCCESSOR),
     ModelSpec("wordart-texture", WORDART + "texture", retired_on="2026-10-10", successor=QWEN_SUCCESSOR),
     ModelSpec("wordart-semantic", WORDART + "semantic", retired_on="2026-10-10", successor=QWEN_SUCCESSOR),
-    ModelSpec("wordart-surnames", WORDART + "surnames", status="retired", retired_on="2025-07-02", successor=QWEN_SUCCESSOR),
+    ModelSpec(
+        "wordart-surnames", WORDART + "surnames", status="retired", retired_on="2025-07-02", successor=QWEN_SUCCESSOR
+    ),
 )
 
 

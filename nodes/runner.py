@@ -88,7 +88,9 @@ def download_images(urls: list[str], fetch: Fetch, task_id: str = "") -> list[tu
         try:
             return decode_image(data)
         except ValueError as exc:
-            raise DownloadError(f"A result image could not be decoded: {exc}.", code="BadImage", task_id=task_id) from None
+            raise DownloadError(
+                f"A result image could not be decoded: {exc}.", code="BadImage", task_id=task_id
+            ) from None
 
     if len(urls) <= 1:
         return [one(u) for u in urls]

@@ -30,7 +30,11 @@ NEGATIVE_LIMIT = 500
 def _negative_input() -> tuple[str, dict[str, Any]]:
     return (
         "STRING",
-        {"multiline": True, "default": "", "tooltip": f"What to avoid in the image. Optional, at most {NEGATIVE_LIMIT} characters."},
+        {
+            "multiline": True,
+            "default": "",
+            "tooltip": f"What to avoid in the image. Optional, at most {NEGATIVE_LIMIT} characters.",
+        },
     )
 
 
@@ -38,7 +42,10 @@ def _wanx_v1_inputs() -> dict[str, Any]:
     return {
         "prompt": prompt_input(800),
         "negative_prompt": _negative_input(),
-        "style": (WANX_STYLES, {"default": "<auto>", "tooltip": "Painting style of wanx-v1. <auto> lets the model choose."}),
+        "style": (
+            WANX_STYLES,
+            {"default": "<auto>", "tooltip": "Painting style of wanx-v1. <auto> lets the model choose."},
+        ),
         "size": (WANX_V1_SIZES, {"default": "1024*1024", "tooltip": "Output width*height in pixels."}),
         "n": ("INT", {"default": 1, "min": 1, "max": 4, "tooltip": "Images in this task (1-4); each image is billed."}),
         "seed": seed_input("Image i of the task uses seed + i."),
@@ -95,15 +102,26 @@ class WanxV1SimilarImage(PackNode):
         inputs.update(_wanx_v1_inputs())
         inputs["ref_strength"] = (
             "FLOAT",
-            {"default": 0.5, "min": 0.0, "max": 1.0, "step": 0.05, "tooltip": "How close to the reference (0-1); higher = closer."},
+            {
+                "default": 0.5,
+                "min": 0.0,
+                "max": 1.0,
+                "step": 0.05,
+                "tooltip": "How close to the reference (0-1); higher = closer.",
+            },
         )
         inputs["ref_mode"] = (
             ["repaint", "refonly"],
-            {"default": "repaint", "tooltip": "repaint: follow the reference's content. refonly: follow only its style."},
+            {
+                "default": "repaint",
+                "tooltip": "repaint: follow the reference's content. refonly: follow only its style.",
+            },
         )
         return {"required": inputs, "hidden": HIDDEN}
 
-    async def run(self, reference, prompt, negative_prompt, style, size, n, seed, ref_strength, ref_mode, unique_id=None):
+    async def run(
+        self, reference, prompt, negative_prompt, style, size, n, seed, ref_strength, ref_mode, unique_id=None
+    ):
         check = Check(self.DISPLAY_NAME)
         references = image_batch(reference)
         check.batch("reference", references)
@@ -188,7 +206,16 @@ NEW_T2I_MODELS = [
 ]
 
 
-def modern_t2i_body(spec: models.ModelSpec, prompt: str, negative: str, width: int, height: int, n: int, seed: int, extras: dict[str, Any]) -> dict[str, Any]:
+def modern_t2i_body(
+    spec: models.ModelSpec,
+    prompt: str,
+    negative: str,
+    width: int,
+    height: int,
+    n: int,
+    seed: int,
+    extras: dict[str, Any],
+) -> dict[str, Any]:
     """The request body for one call: the sync multimodal protocol (spec 5) or the async text2image one (11.2)."""
     parameters: dict[str, Any] = {"size": f"{width}*{height}", "n": n, "seed": seed, **extras}
     if spec.path == models.MULTIMODAL:
@@ -222,23 +249,73 @@ class WanQwenTextToImage(PackNode):
     def INPUT_TYPES(cls) -> dict[str, Any]:
         return {
             "required": {
-                "model": (NEW_T2I_MODELS, {"default": "wan2.6-t2i", "tooltip": model_tooltip(NEW_T2I_MODELS, "Which model draws.")}),
-                "prompt": prompt_input(2100, what="What to draw (wan2.2 and older: 800 characters; qwen-image-2.0: 1300)"),
+                "model": (
+                    NEW_T2I_MODELS,
+                    {"default": "wan2.6-t2i", "tooltip": model_tooltip(NEW_T2I_MODELS, "Which model draws.")},
+                ),
+                "prompt": prompt_input(
+                    2100, what="What to draw (wan2.2 and older: 800 characters; qwen-image-2.0: 1300)"
+                ),
                 "negative_prompt": _negative_input(),
-                "width": ("INT", {"default": 1280, "min": 256, "max": 4096, "step": 16, "tooltip": "Output width in pixels (see the model's size rule in the node description)."}),
-                "height": ("INT", {"default": 1280, "min": 256, "max": 4096, "step": 16, "tooltip": "Output height in pixels."}),
-                "n": ("INT", {"default": 1, "min": 1, "max": 6, "tooltip": "Images to make (each billed). Models that return one image per call are called n times."}),
+                "width": (
+                    "INT",
+                    {
+                        "default": 1280,
+                        "min": 256,
+                        "max": 4096,
+                        "step": 16,
+                        "tooltip": "Output width in pixels (see the model's size rule in the node description).",
+                    },
+                ),
+                "height": (
+                    "INT",
+                    {"default": 1280, "min": 256, "max": 4096, "step": 16, "tooltip": "Output height in pixels."},
+                ),
+                "n": (
+                    "INT",
+                    {
+                        "default": 1,
+                        "min": 1,
+                        "max": 6,
+                        "tooltip": "Images to make (each billed). Models that return one image per call are called n times.",
+                    },
+                ),
                 "seed": seed_input(),
-                "prompt_extend": ("BOOLEAN", {"default": False, "tooltip": "Let the service rewrite the prompt with an LLM (adds 3-4 s)."}),
-                "watermark": ("BOOLEAN", {"default": False, "tooltip": "Add the service's 'AI生成' / 'Qwen-Image' mark."}),
+                "prompt_extend": (
+                    "BOOLEAN",
+                    {"default": False, "tooltip": "Let the service rewrite the prompt with an LLM (adds 3-4 s)."},
+                ),
+                "watermark": (
+                    "BOOLEAN",
+                    {"default": False, "tooltip": "Add the service's 'AI生成' / 'Qwen-Image' mark."},
+                ),
             },
             "optional": {
-                "custom_model": ("STRING", {"default": "", "tooltip": "Overrides 'model' with any model name DashScope offers (e.g. a newer wan2.x or qwen-image release). Leave empty to use the list."}),
+                "custom_model": (
+                    "STRING",
+                    {
+                        "default": "",
+                        "tooltip": "Overrides 'model' with any model name DashScope offers (e.g. a newer wan2.x or qwen-image release). Leave empty to use the list.",
+                    },
+                ),
             },
             "hidden": HIDDEN,
         }
 
-    async def run(self, model, prompt, negative_prompt, width, height, n, seed, prompt_extend, watermark, custom_model="", unique_id=None):
+    async def run(
+        self,
+        model,
+        prompt,
+        negative_prompt,
+        width,
+        height,
+        n,
+        seed,
+        prompt_extend,
+        watermark,
+        custom_model="",
+        unique_id=None,
+    ):
         check = Check(self.DISPLAY_NAME)
         name = (custom_model or "").strip() or check.choice("model", model, NEW_T2I_MODELS)
         spec = models.guess_spec(name)
@@ -252,7 +329,16 @@ class WanQwenTextToImage(PackNode):
         remaining, call = int(n), 0
         while remaining > 0:
             count = min(remaining, rule.max_n)
-            body = modern_t2i_body(spec, prompt, negative, int(width), int(height), count, (int(seed) + call * rule.max_n) % 2147483648, extras)
+            body = modern_t2i_body(
+                spec,
+                prompt,
+                negative,
+                int(width),
+                int(height),
+                count,
+                (int(seed) + call * rule.max_n) % 2147483648,
+                extras,
+            )
             jobs.append(Job(spec, body, label=f"call {call + 1}"))
             remaining -= count
             call += 1
@@ -261,7 +347,12 @@ class WanQwenTextToImage(PackNode):
 
 # --- Stable Diffusion and FLUX (retired at the service on 2026-03-30) -------------------------
 
-SD_MODELS = ["stable-diffusion-xl", "stable-diffusion-v1.5", "stable-diffusion-3.5-large", "stable-diffusion-3.5-large-turbo"]
+SD_MODELS = [
+    "stable-diffusion-xl",
+    "stable-diffusion-v1.5",
+    "stable-diffusion-3.5-large",
+    "stable-diffusion-3.5-large-turbo",
+]
 SD_SIDES = [str(v) for v in range(512, 1025, 128)]
 FLUX_MODELS = ["flux-schnell", "flux-dev", "flux-merged"]
 FLUX_SIZES = ["1024*1024", "512*1024", "768*512", "768*1024", "1024*576", "576*1024"]
@@ -281,14 +372,23 @@ class StableDiffusion(PackNode):
     def INPUT_TYPES(cls) -> dict[str, Any]:
         return {
             "required": {
-                "model": (SD_MODELS, {"default": "stable-diffusion-xl", "tooltip": model_tooltip(SD_MODELS, "Which Stable Diffusion model.")}),
+                "model": (
+                    SD_MODELS,
+                    {
+                        "default": "stable-diffusion-xl",
+                        "tooltip": model_tooltip(SD_MODELS, "Which Stable Diffusion model."),
+                    },
+                ),
                 "prompt": prompt_input(800, what="What to draw (English works best)"),
                 "negative_prompt": _negative_input(),
                 "width": (SD_SIDES, {"default": "1024", "tooltip": "Width in px (v1.5: 512 only)."}),
                 "height": (SD_SIDES, {"default": "1024", "tooltip": "Height in px (v1.5: 512 only)."}),
                 "n": ("INT", {"default": 1, "min": 1, "max": 4, "tooltip": "Images in this task (1-4)."}),
                 "steps": ("INT", {"default": 50, "min": 1, "max": 500, "tooltip": "Denoising steps (1-500)."}),
-                "scale": ("FLOAT", {"default": 10.0, "min": 1.0, "max": 15.0, "step": 0.5, "tooltip": "Prompt guidance scale (1-15)."}),
+                "scale": (
+                    "FLOAT",
+                    {"default": 10.0, "min": 1.0, "max": 15.0, "step": 0.5, "tooltip": "Prompt guidance scale (1-15)."},
+                ),
                 "seed": seed_input("Image i uses seed + i."),
             },
             "hidden": HIDDEN,
@@ -328,11 +428,20 @@ class Flux(PackNode):
     def INPUT_TYPES(cls) -> dict[str, Any]:
         return {
             "required": {
-                "model": (FLUX_MODELS, {"default": "flux-schnell", "tooltip": model_tooltip(FLUX_MODELS, "Which FLUX model.")}),
+                "model": (
+                    FLUX_MODELS,
+                    {"default": "flux-schnell", "tooltip": model_tooltip(FLUX_MODELS, "Which FLUX model.")},
+                ),
                 "prompt": prompt_input(800),
                 "size": (FLUX_SIZES, {"default": "1024*1024", "tooltip": "Output width*height in pixels."}),
-                "steps": ("INT", {"default": 4, "min": 1, "max": 100, "tooltip": "Sampling steps (schnell ~4, dev/merged ~50)."}),
-                "guidance": ("FLOAT", {"default": 3.5, "min": 0.0, "max": 20.0, "step": 0.1, "tooltip": "Guidance strength (about 3.5)."}),
+                "steps": (
+                    "INT",
+                    {"default": 4, "min": 1, "max": 100, "tooltip": "Sampling steps (schnell ~4, dev/merged ~50)."},
+                ),
+                "guidance": (
+                    "FLOAT",
+                    {"default": 3.5, "min": 0.0, "max": 20.0, "step": 0.1, "tooltip": "Guidance strength (about 3.5)."},
+                ),
                 "seed": seed_input(),
             },
             "hidden": HIDDEN,

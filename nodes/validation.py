@@ -70,12 +70,17 @@ class Check:
         if max_ratio is not None:
             ratio = max(width, height) / max(min(width, height), 1)
             if ratio > max_ratio + 1e-9:
-                raise self.fail(name, f"is {width}x{height} px (ratio {ratio:.2f}:1); the longest side may be at most {max_ratio:g}x the shortest.")
+                raise self.fail(
+                    name,
+                    f"is {width}x{height} px (ratio {ratio:.2f}:1); the longest side may be at most {max_ratio:g}x the shortest.",
+                )
 
     def file_size(self, name: str, encoded: Encoded, max_mb: float) -> Encoded:
         size_mb = len(encoded.data) / (1024 * 1024)
         if size_mb > max_mb:
-            raise self.fail(name, f"encodes to {size_mb:.1f} MB; the model accepts at most {max_mb:g} MB. Downscale it first.")
+            raise self.fail(
+                name, f"encodes to {size_mb:.1f} MB; the model accepts at most {max_mb:g} MB. Downscale it first."
+            )
         return encoded
 
     def same_size(self, name: str, mask_hw: Sequence[int], image_hw: Sequence[int], image_name: str = "image") -> None:
@@ -90,7 +95,9 @@ class Check:
         if tensor.shape[0] == 1:
             return tensor[0]
         if tensor.shape[0] != batch:
-            raise self.fail(name, f"holds {tensor.shape[0]} items but the image batch holds {batch}; give 1 or {batch}.")
+            raise self.fail(
+                name, f"holds {tensor.shape[0]} items but the image batch holds {batch}; give 1 or {batch}."
+            )
         return tensor[index]
 
 

@@ -94,7 +94,5 @@ def run_node(pack: ModuleType, node_id: str, **inputs: Any) -> tuple:
 
 def api_requests(emu, path_part: str = "", method: str | None = None) -> list:
     return [
-        r
-        for r in emu.requests
-        if r.host == "api" and path_part in r.path and (method is None or r.method == method)
+        r for r in emu.requests if r.host == "api" and path_part in r.path and (method is None or r.method == method)
     ]

@@ -44,10 +44,10 @@ def test_imports_without_comfyui_installed():
 
 
 def _node_classes():
-    from tests.conftest import load_pack_like_comfyui
-
     import tempfile
     from pathlib import Path
+
+    from tests.conftest import load_pack_like_comfyui
 
     pack = load_pack_like_comfyui(Path(tempfile.mkdtemp()) / "custom_nodes", "contract.pack")
     return sorted(pack.NODE_CLASS_MAPPINGS.items())

@@ -54,7 +54,9 @@ def result_slots(output: dict[str, Any]) -> list[ResultSlot]:
         slots = []
         for choice in choices:
             content = ((choice or {}).get("message") or {}).get("content") or []
-            slots.extend(ResultSlot(str(part["image"])) for part in content if isinstance(part, dict) and part.get("image"))
+            slots.extend(
+                ResultSlot(str(part["image"])) for part in content if isinstance(part, dict) and part.get("image")
+            )
         return slots
     return []
 
@@ -76,7 +78,9 @@ def successful_urls(output: dict[str, Any], task_id: str = "") -> tuple[list[str
                 code=first.code or "TaskFailed",
                 task_id=task_id,
             )
-        raise TaskFailedError("The task succeeded but its answer holds no result image.", code="NoResults", task_id=task_id)
+        raise TaskFailedError(
+            "The task succeeded but its answer holds no result image.", code="NoResults", task_id=task_id
+        )
     return [s.url for s in good], failed
 
 
@@ -106,14 +110,18 @@ def download(transport: Transport, url: str, *, cancelled: CancelCheck | None = 
                 )
             declared = response.headers.get("Content-Length")
             if declared and declared.isdigit() and int(declared) > MAX_DOWNLOAD_BYTES:
-                raise DownloadError(f"Result image is larger than {MAX_DOWNLOAD_BYTES >> 20} MB.", code="TooLarge", task_id=task_id)
+                raise DownloadError(
+                    f"Result image is larger than {MAX_DOWNLOAD_BYTES >> 20} MB.", code="TooLarge", task_id=task_id
+                )
             chunks, size = [], 0
             try:
                 for chunk in response.iter_content(256 * 1024):
                     size += len(chunk)
                     if size > MAX_DOWNLOAD_BYTES:
                         raise DownloadError(
-                            f"Result image is larger than {MAX_DOWNLOAD_BYTES >> 20} MB.", code="TooLarge", task_id=task_id
+                            f"Result image is larger than {MAX_DOWNLOAD_BYTES >> 20} MB.",
+                            code="TooLarge",
+                            task_id=task_id,
                         )
                     chunks.append(chunk)
             except requests.exceptions.RequestException as exc:

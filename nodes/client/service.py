@@ -14,7 +14,7 @@ from .pacer import pacer_for
 from .settings import Settings
 from .tasks import Progress, ProgressCallback, TaskOutcome
 from .transport import CancelCheck, RetryPolicy, Transport
-from .uploads import UPLOAD_CACHE, Uploader, UploadCache
+from .uploads import UPLOAD_CACHE, UploadCache, Uploader
 
 
 @dataclass(frozen=True)

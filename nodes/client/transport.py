@@ -103,7 +103,9 @@ def _never_connected(exc: Exception) -> bool:
         seen.add(id(item))
         if isinstance(item, NewConnectionError):
             return True
-        stack.extend([item.__cause__, item.__context__, *[a for a in getattr(item, "args", ()) if isinstance(a, BaseException)]])
+        stack.extend(
+            [item.__cause__, item.__context__, *[a for a in getattr(item, "args", ()) if isinstance(a, BaseException)]]
+        )
         reason = getattr(item, "reason", None)
         if isinstance(reason, BaseException):
             stack.append(reason)
@@ -180,7 +182,9 @@ class Transport:
                         task_id=task_id,
                     ) from None
                 raise NetworkError(
-                    f"Could not reach {self.settings.base_url} ({type(exc).__name__}).", code="NetworkError", task_id=task_id
+                    f"Could not reach {self.settings.base_url} ({type(exc).__name__}).",
+                    code="NetworkError",
+                    task_id=task_id,
                 ) from None
 
             if 200 <= response.status_code < 300:
@@ -191,7 +195,14 @@ class Transport:
             server_side = response.status_code in self.retry.retry_statuses and response.status_code != 429
             if (throttled or (idempotent and server_side)) and attempt + 1 < self.retry.attempts:
                 wait = self.retry.delay(attempt, _retry_after(response))
-                log.info("DashScope %s %s: HTTP %s %s, retrying in %.1fs", method, path, response.status_code, error.code, wait)
+                log.info(
+                    "DashScope %s %s: HTTP %s %s, retrying in %.1fs",
+                    method,
+                    path,
+                    response.status_code,
+                    error.code,
+                    wait,
+                )
                 sleep_unless_cancelled(wait, cancelled)
                 attempt += 1
                 continue
@@ -218,7 +229,9 @@ class Transport:
                 task_id=task_id,
             ) from None
         if not isinstance(body, dict):
-            raise DashScopeError("The service answered with an unexpected JSON shape.", code="BadResponse", task_id=task_id)
+            raise DashScopeError(
+                "The service answered with an unexpected JSON shape.", code="BadResponse", task_id=task_id
+            )
         # SDK v2 treats a 2xx carrying a top-level error code as an error; so do we.
         if body.get("code") and "output" not in body and "data" not in body:
             cls = error_class_for(str(body["code"]), response.status_code)
@@ -244,7 +257,12 @@ class Transport:
         else:
             message = response.text[:300]
         message = scrub(message, self.settings.api_key) or f"HTTP {response.status_code}"
-        ids: dict[str, Any] = {"code": code, "request_id": request_id, "task_id": task_id, "http_status": response.status_code}
+        ids: dict[str, Any] = {
+            "code": code,
+            "request_id": request_id,
+            "task_id": task_id,
+            "http_status": response.status_code,
+        }
         if is_model_missing(code, message):
             return ModelUnavailableError(message, successor=successor, **ids)
         return error_class_for(code, response.status_code)(message, **ids)
@@ -252,7 +270,9 @@ class Transport:
     # ---- Storage host and result hosts (never authorised) ----------------------------------
     def plain_request(self, method: str, url: str, **kwargs: Any) -> requests.Response:
         """One request to a non-API host (storage upload, result download): no DashScope headers at all."""
-        return self.session.request(method, url, timeout=(self.retry.connect_timeout, self.settings.request_timeout), **kwargs)
+        return self.session.request(
+            method, url, timeout=(self.retry.connect_timeout, self.settings.request_timeout), **kwargs
+        )
 
     def repeat(self, action: Callable[[], T], *, what: str, cancelled: CancelCheck | None = None) -> T:
         """Run an action that is safe to repeat (a GET, an upload to the same key) until it stops raising Retryable."""
@@ -263,7 +283,9 @@ class Transport:
             except (Retryable, requests.exceptions.RequestException) as exc:
                 reason = str(exc) if isinstance(exc, Retryable) else type(exc).__name__
                 if attempt + 1 >= self.retry.attempts:
-                    raise NetworkError(f"{what} failed after {attempt + 1} tries: {reason}.", code="NetworkError") from None
+                    raise NetworkError(
+                        f"{what} failed after {attempt + 1} tries: {reason}.", code="NetworkError"
+                    ) from None
                 log.info("%s: %s, retrying", what, reason)
                 sleep_unless_cancelled(self.retry.delay(attempt, None), cancelled)
                 attempt += 1
