@@ -23,16 +23,15 @@ def interrupted() -> bool:
     return bool(mm.processing_interrupted())
 
 
-def interruption() -> BaseException:
-    """The exception ComfyUI expects when a node stops on user request (shown as 'interrupted', not an error)."""
+def interruption(cause: BaseException) -> BaseException:
+    """The exception ComfyUI expects when a node stops on user request (shown as 'interrupted', not as an
+    error); without ComfyUI, the cause itself (which says whether the task was cancelled at the service)."""
     try:
         import comfy.model_management as mm
 
         return mm.InterruptProcessingException()
     except Exception:
-        from .client import TaskCanceledError
-
-        return TaskCanceledError("Stopped by the user.", code="Cancelled")
+        return cause
 
 
 def _send_text(text: str, node_id: str) -> None:

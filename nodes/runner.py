@@ -34,6 +34,10 @@ from .client import (
 from .images import Encoded, decode_image
 from .models import ModelSpec
 
+# The pack's own worker threads: waiting on the service must not use up asyncio's small default pool
+# (min(32, cores + 4) threads), which ComfyUI and other packs share.
+_WORKERS = ThreadPoolExecutor(max_workers=32, thread_name_prefix="dashscope")
+
 # Data URIs make the request body larger; past this size an inline-capable model still gets an upload.
 INLINE_LIMIT = 2 * 1024 * 1024
 
@@ -159,7 +163,7 @@ class Runner:
 
         async def guarded(index: int, job: Job) -> JobResult:
             async with gate:
-                return await asyncio.to_thread(self._run_one, client, index, job, collect)
+                return await loop.run_in_executor(_WORKERS, self._run_one, client, index, job, collect)
 
         tasks = [asyncio.ensure_future(guarded(i, job)) for i, job in enumerate(jobs)]
         try:
@@ -232,9 +236,10 @@ class Runner:
         if comfy_bridge.interrupted() or all(isinstance(e, TaskCanceledError) for e in errors):
             if self.status is not None:
                 self.status.text("stopped")
-            if comfy_bridge.interrupted():
-                raise comfy_bridge.interruption() from errors[0]
-            raise errors[0]
+            stop = comfy_bridge.interruption(errors[0]) if comfy_bridge.interrupted() else errors[0]
+            if stop is errors[0]:
+                raise stop
+            raise stop from errors[0]
         first = errors[0]
         if self.status is not None:
             code = getattr(first, "code", "") or type(first).__name__

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
+import os
 import secrets
 import sys
 from pathlib import Path
@@ -15,8 +16,9 @@ import pytest
 from tests.emulator import Emulator
 
 REPO = Path(__file__).resolve().parents[1]
-# A throwaway key made per test session: no real key ever sits in a fixture.
-TEST_KEY = "sk-test" + secrets.token_hex(12)
+# A throwaway key made per test session: no real key ever sits in a fixture. Kept in the environment so
+# that every import of this module (pytest loads conftest under its own name) sees the same key.
+TEST_KEY = os.environ.setdefault("PACK_TEST_ONLY_KEY", "sk-test" + secrets.token_hex(12))
 
 
 def load_pack_like_comfyui(custom_nodes: Path, folder: str = "ComfyUI-DashScope.Image-pack") -> ModuleType:

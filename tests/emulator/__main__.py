@@ -1,0 +1,37 @@
+"""Run the emulator in the foreground: ``python -m tests.emulator --port 8765``."""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from .service import Emulator
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="A local DashScope emulator for trying the pack offline.")
+    parser.add_argument("--port", type=int, default=8765, help="API port; storage and results use the next two")
+    parser.add_argument("--key", default=None, help="accept only this API key (default: any non-empty key)")
+    parser.add_argument("--task-seconds", type=float, default=2.0, help="how long each task runs")
+    parser.add_argument("--retire", action="store_true", help="answer for retired models as today's service does")
+    parser.add_argument("--no-limits", action="store_true", help="do not enforce per-model rate and concurrency limits")
+    args = parser.parse_args()
+    emu = Emulator(
+        api_key=args.key,
+        task_seconds=args.task_seconds,
+        enforce_limits=not args.no_limits,
+        serve_retired=not args.retire,
+        ports=(args.port, args.port + 1, args.port + 2),
+    ).start()
+    print(f"DashScope emulator at {emu.base_url}")
+    print(f"export DASHSCOPE_BASE_URL={emu.base_url}")
+    print("export DASHSCOPE_API_KEY=sk-anything   # any non-empty key" if args.key is None else "")
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        emu.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,88 @@
+"""Faults to inject: each is a countdown consumed by the next matching requests (thread-safe)."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class _Fault:
+    remaining: int
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+class Faults:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._plan: dict[str, list[_Fault]] = {}
+
+    def _add(self, kind: str, k: int, **options: Any) -> None:
+        with self._lock:
+            self._plan.setdefault(kind, []).append(_Fault(k, options))
+
+    def take(self, kind: str) -> dict[str, Any] | None:
+        """Consume one occurrence of a fault kind; returns its options or None."""
+        with self._lock:
+            queue = self._plan.get(kind) or []
+            while queue and queue[0].remaining <= 0:
+                queue.pop(0)
+            if not queue:
+                return None
+            queue[0].remaining -= 1
+            return dict(queue[0].options)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._plan.clear()
+
+    # The public vocabulary (see tests/emulator/__init__.py).
+    def submit_errors(
+        self,
+        k: int,
+        status: int = 429,
+        code: str = "Throttling.RateQuota",
+        message: str = "Requests rate limit exceeded, please try again later.",
+        retry_after: float | None = None,
+    ) -> None:
+        self._add("submit_error", k, status=status, code=code, message=message, retry_after=retry_after)
+
+    def submit_drop_after_create(self, k: int) -> None:
+        self._add("submit_drop_after", k)
+
+    def submit_drop_before_create(self, k: int) -> None:
+        self._add("submit_drop_before", k)
+
+    def poll_errors(self, k: int, status: int = 500, code: str = "InternalError") -> None:
+        self._add("poll_error", k, status=status, code=code)
+
+    def poll_resets(self, k: int) -> None:
+        self._add("poll_reset", k)
+
+    def fail_tasks(
+        self, k: int, code: str = "InternalError.Algo", message: str = "An internal error occurred."
+    ) -> None:
+        self._add("fail_task", k, code=code, message=message)
+
+    def suspend_tasks(self, k: int, seconds: float) -> None:
+        self._add("suspend_task", k, seconds=seconds)
+
+    def partial_tasks(self, k: int, failed_indices: tuple[int, ...] = (1,)) -> None:
+        self._add("partial_task", k, failed=tuple(failed_indices))
+
+    def never_finish(self, k: int) -> None:
+        self._add("never_finish", k)
+
+    def download_errors(self, k: int, status: int = 404) -> None:
+        self._add("download_error", k, status=status)
+
+    def download_truncated(self, k: int) -> None:
+        self._add("download_truncated", k)
+
+    def upload_errors(self, k: int, status: int = 500) -> None:
+        self._add("upload_error", k, status=status)
+
+    def hostile_results(self, k: int, kind: str) -> None:
+        assert kind in ("file_scheme", "missing_fields", "corrupt_image", "huge_image")
+        self._add("hostile", k, kind=kind)
