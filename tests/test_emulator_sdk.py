@@ -1,0 +1,109 @@
+"""The official `dashscope` SDK, unmodified, pointed at the emulator: the proof that the emulator speaks
+the service's real wire protocol (and so that tests against it mean something)."""
+
+from __future__ import annotations
+
+import io
+import time
+
+import numpy as np
+import pytest
+import requests
+from PIL import Image
+
+from tests.conftest import TEST_KEY
+
+dashscope = pytest.importorskip("dashscope")
+from dashscope import ImageSynthesis  # noqa: E402
+
+
+@pytest.fixture
+def sdk(emulator, monkeypatch):
+    monkeypatch.setattr(dashscope, "base_http_api_url", emulator.base_url)
+    monkeypatch.setattr(dashscope, "api_key", TEST_KEY)
+    return emulator
+
+
+def _png(path, size=(320, 320), color=(10, 200, 30)):
+    image = Image.new("RGB", size, color)
+    image.save(path)
+    return path
+
+
+def test_sdk_text_to_image_round_trip(sdk):
+    response = ImageSynthesis.call(model="wanx-v1", prompt="一只猫", n=2, size="1024*1024", api_key=TEST_KEY)
+    assert response.status_code == 200, response
+    assert response.output.task_status == "SUCCEEDED"
+    urls = [r.url for r in response.output.results]
+    assert len(urls) == 2
+    for url in urls:
+        image = Image.open(io.BytesIO(requests.get(url, timeout=10).content))
+        assert image.format == "PNG" and image.size == (1024, 1024)
+    assert response.usage.image_count == 2
+
+
+def test_sdk_local_file_goes_through_its_upload_path(sdk, tmp_path):
+    sketch = _png(tmp_path / "sketch.png", (512, 512), (255, 255, 255))
+    response = ImageSynthesis.call(
+        model="wanx-sketch-to-image-lite",
+        prompt="a house",
+        sketch_image_url=str(sketch),
+        task="image2image",
+        n=1,
+        size="768*768",
+        api_key=TEST_KEY,
+    )
+    assert response.status_code == 200, response
+    assert response.output.task_status == "SUCCEEDED"
+    policy = [r for r in sdk.requests if r.host == "api" and r.path.endswith("/uploads")]
+    assert policy and policy[0].query == {"action": "getPolicy", "model": "wanx-sketch-to-image-lite"}
+    [post] = [r for r in sdk.requests if r.host == "storage"]
+    assert "authorization" not in post.headers
+    for field in (
+        "OSSAccessKeyId",
+        "Signature",
+        "policy",
+        "key",
+        "x-oss-object-acl",
+        "x-oss-forbid-overwrite",
+        "success_action_status",
+    ):
+        assert field in post.form
+    assert post.files["file"][0] == "sketch.png" and post.status == 200
+    [submit] = [r for r in sdk.requests if r.host == "api" and r.method == "POST"]
+    assert submit.path.endswith("/services/aigc/image2image/image-synthesis")
+    assert submit.json["input"]["sketch_image_url"] == "oss://" + post.form["key"]
+    assert submit.headers["x-dashscope-ossresourceresolve"] == "enable"
+    stored = np.asarray(Image.open(io.BytesIO(sdk.uploads["oss://" + post.form["key"]])))
+    assert stored.shape == (512, 512, 3) and stored.min() == 255
+
+
+def test_sdk_sees_a_failed_task_with_code_and_message(sdk):
+    sdk.faults.fail_tasks(1, code="InvalidParameter.DataInspection", message="inspection timed out")
+    response = ImageSynthesis.call(model="wanx-v1", prompt="x", n=1, api_key=TEST_KEY)
+    assert response.output.task_status == "FAILED"
+    assert response.output.code == "InvalidParameter.DataInspection"
+    assert response.output.message == "inspection timed out"
+
+
+def test_sdk_async_call_fetch_and_cancel_a_pending_task(sdk):
+    sdk.set_task_seconds(30)
+    first = ImageSynthesis.async_call(model="wanx-v1", prompt="first", n=1, api_key=TEST_KEY)
+    second = ImageSynthesis.async_call(model="wanx-v1", prompt="second", n=1, api_key=TEST_KEY)
+    assert first.status_code == 200 and first.output.task_status == "PENDING"
+    time.sleep(0.1)
+    fetched = ImageSynthesis.fetch(first, api_key=TEST_KEY)
+    assert fetched.output.task_status == "RUNNING"
+    # wanx-v1 runs one task at a time per account: the second waits as PENDING and can be cancelled.
+    assert ImageSynthesis.fetch(second, api_key=TEST_KEY).output.task_status == "PENDING"
+    cancelled = ImageSynthesis.cancel(second, api_key=TEST_KEY)
+    assert cancelled.status_code == 200
+    assert ImageSynthesis.fetch(second, api_key=TEST_KEY).output.task_status == "CANCELED"
+    refused = ImageSynthesis.cancel(first, api_key=TEST_KEY)
+    assert refused.status_code == 400 and refused.code == "UnsupportedOperation"
+
+
+def test_sdk_reports_a_bad_key(sdk):
+    response = ImageSynthesis.async_call(model="wanx-v1", prompt="x", n=1, api_key="sk-wrong-key-000000")
+    assert response.status_code == 401 and response.code == "InvalidApiKey"
+    assert sdk.count("task_created") == 0
