@@ -18,9 +18,9 @@ class Faults:
         self._lock = threading.Lock()
         self._plan: dict[str, list[_Fault]] = {}
 
-    def _add(self, kind: str, k: int, **options: Any) -> None:
+    def _add(self, fault: str, k: int, **options: Any) -> None:
         with self._lock:
-            self._plan.setdefault(kind, []).append(_Fault(k, options))
+            self._plan.setdefault(fault, []).append(_Fault(k, options))
 
     def take(self, kind: str) -> dict[str, Any] | None:
         """Consume one occurrence of a fault kind; returns its options or None."""
@@ -31,7 +31,7 @@ class Faults:
             if not queue:
                 return None
             queue[0].remaining -= 1
-            return dict(queue[0].options)
+            return {"fault": kind, **queue[0].options}  # never empty, so a fault without options is truthy
 
     def clear(self) -> None:
         with self._lock:
