@@ -117,7 +117,7 @@ def build(spec: dict[str, Any], defs: dict[str, NodeDef]) -> dict[str, Any]:
             {
                 "name": out_name,
                 "type": out_type,
-                "links": [l[0] for l in links if l[1] == ids[name] and l[2] == slot] or None,
+                "links": [link[0] for link in links if link[1] == ids[name] and link[2] == slot] or None,
                 "slot_index": slot,
             }
             for slot, (out_name, out_type) in enumerate(definition.outputs)
