@@ -1,9 +1,12 @@
 """Per-model pacing: keep submits within the service's rate and concurrency limits (spec section 6.3).
 
 The service throttles each model per account: typically 2 submits per second and 1 task processing at a
-time. A burst past that draws 429s, and a task past the concurrency limit only sits in the service's
-queue. Pacing locally instead means a batch of 8 queues politely inside ComfyUI, where Stop can still
-reach it, and never spends retries on throttling. Pacers are shared by every node of the process.
+time. A burst past the rate draws 429s, and tasks past the concurrency limit wait in the service's queue
+as PENDING. So the pacer books submits in a sliding one-second window, and lets at most
+``concurrency + QUEUE_AHEAD`` tasks be out at once: the one extra task waits PENDING at the service and
+starts the instant a slot frees (no polling gap between consecutive tasks), while the rest of a batch
+queues inside ComfyUI, where Stop reaches it for free (a PENDING task is cancelled at the service, unbilled).
+Pacers are shared by every node of the process.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from .transport import CancelCheck, sleep_unless_cancelled
@@ -19,6 +22,7 @@ from .transport import CancelCheck, sleep_unless_cancelled
 # The service counts submits in a sliding one-second window; leave a little room for clock skew.
 _WINDOW = 1.0
 _MARGIN = 0.03
+QUEUE_AHEAD = 1
 
 
 class ModelPacer:
@@ -36,8 +40,8 @@ class ModelPacer:
             self._lock.notify_all()
 
     @contextmanager
-    def slot(self, cancelled: CancelCheck | None = None, on_wait: CancelCheck | None = None) -> Iterator[None]:
-        """Hold one of the model's concurrent-task slots for the whole life of a task."""
+    def slot(self, cancelled: CancelCheck | None = None, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+        """Hold one of the model's task slots for the whole life of a task."""
         self._acquire(cancelled, on_wait)
         try:
             yield
@@ -46,10 +50,10 @@ class ModelPacer:
                 self._active -= 1
                 self._lock.notify_all()
 
-    def _acquire(self, cancelled: CancelCheck | None, on_wait: CancelCheck | None) -> None:
+    def _acquire(self, cancelled: CancelCheck | None, on_wait: Callable[[], None] | None) -> None:
         notified = False
         with self._lock:
-            while self._active >= self.concurrency:
+            while self._active >= self.concurrency + QUEUE_AHEAD:
                 if cancelled is not None and cancelled():
                     from .errors import TaskCanceledError
 
