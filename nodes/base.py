@@ -7,7 +7,7 @@ from typing import Any
 
 import torch
 
-from .images import stack_images, stack_masks
+from .images import batch_images, batch_masks
 from .models import MODELS
 from .runner import JobResult
 
@@ -80,13 +80,8 @@ def image_outputs(results: Sequence[JobResult]) -> tuple[torch.Tensor, torch.Ten
     pairs = [pair for result in results for pair in result.images]
     if not pairs:
         raise ValueError("the service returned no images")
-    images = stack_images([rgb for rgb, _ in pairs])
-    height, width = images.shape[1], images.shape[2]
-    masks = stack_masks(
-        [alpha if alpha is not None else torch.ones(rgb.shape[0], rgb.shape[1]) for rgb, alpha in pairs]
-    )
-    if masks.shape[1:] != (height, width):
-        masks = torch.nn.functional.interpolate(masks[:, None], size=(height, width), mode="bilinear")[:, 0]
+    images = batch_images([rgb for rgb, _ in pairs])
+    masks = batch_masks([alpha for _, alpha in pairs], images.shape[1], images.shape[2])
     task_ids = "\n".join(r.task_id for r in results if r.task_id)
     urls = "\n".join(u for r in results for u in r.urls)
     return images, masks, task_ids, urls

@@ -106,8 +106,7 @@ def encode_mask(mask: torch.Tensor, threshold: float = 0.5) -> Encoded:
     return encode_pil(Image.fromarray(binary_mask(mask, threshold), "L"), lossless=True)
 
 
-def decode_image(data: bytes) -> tuple[torch.Tensor, torch.Tensor | None]:
-    """Encoded bytes -> (RGB [H, W, 3] float, alpha [H, W] float or None). Raises ValueError on bad data."""
+def _open_checked(data: bytes) -> Image.Image:
     try:
         pil = Image.open(io.BytesIO(data))
         if pil.width * pil.height > MAX_RESULT_PIXELS:
@@ -119,13 +118,27 @@ def decode_image(data: bytes) -> tuple[torch.Tensor, torch.Tensor | None]:
         raise ValueError(f"image is larger than the {MAX_RESULT_PIXELS} pixels allowed") from None
     except Exception as exc:  # PIL raises many types for corrupt data
         raise ValueError(f"not a readable image ({type(exc).__name__})") from None
-    alpha = None
+    return pil
+
+
+def decode_image_u8(data: bytes) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """Encoded bytes -> (RGB uint8 [H, W, 3], alpha uint8 [H, W] or None); a quarter of the float size, so a
+    batch of results is held compactly until ``batch_images`` writes the final float tensor."""
+    pil = _open_checked(data)
     if pil.mode in ("RGBA", "LA", "PA") or (pil.mode == "P" and "transparency" in pil.info):
-        rgba = np.asarray(pil.convert("RGBA"))
-        rgb, alpha = rgba[..., :3], torch.from_numpy(rgba[..., 3].astype(np.float32) / 255.0)
-    else:
-        rgb = np.asarray(pil.convert("RGB"))
-    return torch.from_numpy(rgb.astype(np.float32) / 255.0), alpha
+        rgba = torch.from_numpy(np.array(pil.convert("RGBA")))
+        return rgba[..., :3], rgba[..., 3]
+    return torch.from_numpy(np.array(pil.convert("RGB"))), None
+
+
+def to_float(array: torch.Tensor) -> torch.Tensor:
+    return array.float().div_(255.0) if array.dtype == torch.uint8 else array
+
+
+def decode_image(data: bytes) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """Encoded bytes -> (RGB [H, W, 3] float, alpha [H, W] float or None). Raises ValueError on bad data."""
+    rgb, alpha = decode_image_u8(data)
+    return to_float(rgb), None if alpha is None else to_float(alpha)
 
 
 def decode_gray(data: bytes) -> np.ndarray:
@@ -151,16 +164,42 @@ def resize_image(image: torch.Tensor, height: int, width: int) -> torch.Tensor:
     return out[0].permute(1, 2, 0).clamp(0.0, 1.0)
 
 
-def stack_images(images: Sequence[torch.Tensor]) -> torch.Tensor:
-    """Results -> one IMAGE batch. Images of another size than the first are resized to the first's size,
-    because a batch tensor has one size (the pack's documented policy)."""
+def batch_images(images: Sequence[torch.Tensor]) -> torch.Tensor:
+    """Results (uint8 or float [H, W, C]) -> one float IMAGE batch, written in place into one allocation.
+
+    Images of another size than the first are resized to the first's size, because a batch tensor has one
+    size (the pack's documented policy)."""
     if not images:
         raise ValueError("no images to stack")
     height, width = images[0].shape[0], images[0].shape[1]
-    return torch.stack([resize_image(img, height, width) for img in images])
+    out = torch.empty((len(images), height, width, 3), dtype=torch.float32)
+    for index, image in enumerate(images):
+        target = out[index]
+        if image.shape[0] == height and image.shape[1] == width:
+            target.copy_(image[..., :3])
+            if image.dtype == torch.uint8:
+                target.div_(255.0)
+        else:
+            target.copy_(resize_image(to_float(image)[..., :3], height, width))
+    return out
+
+
+def batch_masks(masks: Sequence[torch.Tensor | None], height: int, width: int) -> torch.Tensor:
+    """Alpha channels (uint8 or float [H, W], or None = opaque) -> one MASK batch of the given size."""
+    out = torch.ones((len(masks), height, width), dtype=torch.float32)
+    for index, mask in enumerate(masks):
+        if mask is None:
+            continue
+        mask = to_float(mask)
+        if mask.shape != (height, width):
+            mask = resize_image(mask[..., None], height, width)[..., 0]
+        out[index].copy_(mask)
+    return out
+
+
+def stack_images(images: Sequence[torch.Tensor]) -> torch.Tensor:
+    return batch_images(images)
 
 
 def stack_masks(masks: Sequence[torch.Tensor]) -> torch.Tensor:
-    height, width = masks[0].shape[0], masks[0].shape[1]
-    same = [m if m.shape == (height, width) else resize_image(m[..., None], height, width)[..., 0] for m in masks]
-    return torch.stack(same)
+    return batch_masks(masks, masks[0].shape[0], masks[0].shape[1])

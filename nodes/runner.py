@@ -31,7 +31,7 @@ from .client import (
     load_settings,
     successful_urls,
 )
-from .images import Encoded, decode_image
+from .images import Encoded, decode_image_u8
 from .models import ModelSpec
 
 # The pack's own worker threads: waiting on the service must not use up asyncio's small default pool
@@ -60,6 +60,7 @@ class Job:
 class JobResult:
     outcome: TaskOutcome
     urls: list[str] = field(default_factory=list)
+    # Decoded results as uint8 (rgb [H, W, 3], alpha [H, W] or None); images.to_float converts one.
     images: list[tuple[torch.Tensor, torch.Tensor | None]] = field(default_factory=list)
     failed: list[ResultSlot] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
@@ -74,6 +75,12 @@ Fetch = Callable[[str], bytes]
 Collector = Callable[[TaskOutcome, Fetch], JobResult]
 
 
+async def encode_all(images: list[torch.Tensor], encode: Callable[[torch.Tensor], Encoded]) -> list[Encoded]:
+    """Encode a batch in parallel on the pack's workers (PIL and torch release the GIL while they work)."""
+    loop = asyncio.get_running_loop()
+    return list(await asyncio.gather(*(loop.run_in_executor(_WORKERS, encode, image) for image in images)))
+
+
 def make_client() -> DashScopeClient:
     """Settings are read per run, so a key or region saved in the settings dialog applies at once."""
     return DashScopeClient(load_settings())
@@ -85,21 +92,26 @@ def default_collect(outcome: TaskOutcome, fetch: Fetch) -> JobResult:
 
 
 def download_images(urls: list[str], fetch: Fetch, task_id: str = "") -> list[tuple[torch.Tensor, torch.Tensor | None]]:
-    """Download and decode result images in parallel, keeping their order."""
+    """Download result images in parallel, then decode them one by one in this thread, keeping their order.
 
-    def one(url: str) -> tuple[torch.Tensor, torch.Tensor | None]:
-        data = fetch(url)
+    Decoding in one thread keeps its short-lived buffers in one malloc arena: spread over many threads they
+    stay resident in per-thread arenas and raise the process's peak memory by about one batch.
+    """
+    if len(urls) <= 1:
+        blobs = [fetch(u) for u in urls]
+    else:
+        with ThreadPoolExecutor(max_workers=min(len(urls), 4)) as pool:
+            blobs = list(pool.map(fetch, urls))
+    decoded = []
+    for index in range(len(blobs)):
+        data, blobs[index] = blobs[index], b""  # let each encoded file go as soon as it is decoded
         try:
-            return decode_image(data)
+            decoded.append(decode_image_u8(data))
         except ValueError as exc:
             raise DownloadError(
                 f"A result image could not be decoded: {exc}.", code="BadImage", task_id=task_id
             ) from None
-
-    if len(urls) <= 1:
-        return [one(u) for u in urls]
-    with ThreadPoolExecutor(max_workers=min(len(urls), 4)) as pool:
-        return list(pool.map(one, urls))
+    return decoded
 
 
 class Runner:
@@ -131,22 +143,28 @@ class Runner:
         return walk(body), used_oss
 
     # ---- execution ---------------------------------------------------------------------------
-    def _run_one(self, client: DashScopeClient, index: int, job: Job, collect: Collector) -> JobResult:
-        cancelled = comfy_bridge.interrupted
+    # Three phases per job. Only the middle one (the task at the service) counts against the node's limit of
+    # concurrent tasks: uploads and downloads of other jobs overlap with it.
+    def _prepare(self, client: DashScopeClient, index: int, job: Job) -> tuple[Any, bool]:
+        self._states[index] = Progress("uploading")
+        return self._resolve_images(client, job.spec, job.body, comfy_bridge.interrupted)
 
+    def _task(self, client: DashScopeClient, index: int, job: Job, body: Any, used_oss: bool) -> TaskOutcome:
         def report(progress: Progress) -> None:
             self._states[index] = progress
 
-        report(Progress("uploading"))
-        body, used_oss = self._resolve_images(client, job.spec, job.body, cancelled)
-        outcome = client.run(job.spec.endpoint, body, uses_oss=used_oss, cancelled=cancelled, on_progress=report)
-        report(Progress("downloading", outcome.task_id))
+        return client.run(
+            job.spec.endpoint, body, uses_oss=used_oss, cancelled=comfy_bridge.interrupted, on_progress=report
+        )
+
+    def _collect(self, client: DashScopeClient, index: int, outcome: TaskOutcome, collect: Collector) -> JobResult:
+        self._states[index] = Progress("downloading", outcome.task_id)
 
         def fetch(url: str) -> bytes:
-            return client.download(url, cancelled=cancelled, task_id=outcome.task_id)
+            return client.download(url, cancelled=comfy_bridge.interrupted, task_id=outcome.task_id)
 
         result = collect(outcome, fetch)
-        report(Progress("done", outcome.task_id))
+        self._states[index] = Progress("done", outcome.task_id)
         return result
 
     async def run(self, jobs: list[Job], collect: Collector = default_collect) -> list[JobResult]:
@@ -162,8 +180,10 @@ class Runner:
         started = time.monotonic()
 
         async def guarded(index: int, job: Job) -> JobResult:
+            body, used_oss = await loop.run_in_executor(_WORKERS, self._prepare, client, index, job)
             async with gate:
-                return await loop.run_in_executor(_WORKERS, self._run_one, client, index, job, collect)
+                outcome = await loop.run_in_executor(_WORKERS, self._task, client, index, job, body, used_oss)
+            return await loop.run_in_executor(_WORKERS, self._collect, client, index, outcome, collect)
 
         tasks = [asyncio.ensure_future(guarded(i, job)) for i, job in enumerate(jobs)]
         try:

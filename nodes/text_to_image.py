@@ -8,7 +8,7 @@ from typing import Any
 from . import models
 from .base import HIDDEN, PackNode, image_outputs, model_tooltip, prompt_input, seed_input
 from .images import encode_image, image_batch
-from .runner import ImageRef, Job, Runner
+from .runner import ImageRef, Job, Runner, encode_all
 from .validation import Check
 
 WANX_STYLES = [
@@ -127,10 +127,11 @@ class WanxV1SimilarImage(PackNode):
         check.batch("reference", references)
         check.number("ref_strength", ref_strength, 0.0, 1.0)
         check.choice("ref_mode", ref_mode, ["repaint", "refonly"])
-        jobs = []
-        for index, image in enumerate(references):
+        for image in references:
             check.sides("reference", image.shape[0], image.shape[1], 256, 4096)
-            encoded = check.file_size("reference", encode_image(image), 10)
+        jobs = []
+        for index, encoded in enumerate(await encode_all(list(references), encode_image)):
+            check.file_size("reference", encoded, 10)
             job = _wanx_v1_job(check, prompt, negative_prompt, style, size, n, seed)
             job.body["input"]["ref_img"] = ImageRef(encoded)
             job.body["parameters"].update(ref_strength=float(ref_strength), ref_mode=ref_mode)

@@ -16,6 +16,10 @@ from .tasks import Progress, ProgressCallback, TaskOutcome
 from .transport import CancelCheck, RetryPolicy, Transport
 from .uploads import UPLOAD_CACHE, UploadCache, Uploader
 
+# How long each model's tasks took recently (service clock, submit to end), so polling can be tight right
+# where the next task of the same model is likely to finish.
+_TYPICAL_SECONDS: dict[tuple[str, str], float] = {}
+
 
 @dataclass(frozen=True)
 class Endpoint:
@@ -92,7 +96,8 @@ class DashScopeClient:
                 self.transport, endpoint.path, body, headers=headers, cancelled=cancelled, successor=endpoint.successor
             )
             report(Progress("PENDING", task_id, time.monotonic() - started))
-            return tasks.wait(
+            key = (self.settings.base_url, endpoint.model)
+            outcome = tasks.wait(
                 self.transport,
                 task_id,
                 timeout=self.settings.task_timeout if timeout is None else timeout,
@@ -100,7 +105,13 @@ class DashScopeClient:
                 on_progress=report,
                 schedule=self.schedule,
                 started=started,
+                expected=_TYPICAL_SECONDS.get(key),
             )
+            seconds = tasks.service_duration(outcome.output)
+            if seconds:
+                previous = _TYPICAL_SECONDS.get(key)
+                _TYPICAL_SECONDS[key] = seconds if previous is None else 0.5 * previous + 0.5 * seconds
+            return outcome
 
     def download(self, url: str, *, cancelled: CancelCheck | None = None, task_id: str = "") -> bytes:
         return results.download(self.transport, url, cancelled=cancelled, task_id=task_id)

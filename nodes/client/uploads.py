@@ -93,10 +93,14 @@ class Uploader:
             return url
 
     def _policy(self, model: str, cancelled: CancelCheck | None) -> dict[str, Any]:
+        # Held while fetching, so a batch of parallel uploads shares one policy instead of asking for one each.
         with self._policy_lock:
             policy = self._policies.get(model)
             if policy and policy.fresh:
                 return policy.fields
+            return self._fetch_policy(model, cancelled)
+
+    def _fetch_policy(self, model: str, cancelled: CancelCheck | None) -> dict[str, Any]:
         body = self.transport.api(
             "GET", "/uploads", idempotent=True, params={"action": "getPolicy", "model": model}, cancelled=cancelled
         )
@@ -106,8 +110,7 @@ class Uploader:
             raise UploadError("getPolicy answered without the fields an upload needs.", code="BadResponse")
         if urlsplit(str(fields["upload_host"])).scheme not in ("http", "https"):
             raise UploadError("getPolicy named an upload host that is not http(s).", code="BadResponse")
-        with self._policy_lock:
-            self._policies[model] = _Policy(fields, time.monotonic())
+        self._policies[model] = _Policy(fields, time.monotonic())
         return fields
 
     def _upload_new(self, data: bytes, model: str, filename: str, cancelled: CancelCheck | None) -> str:

@@ -15,6 +15,13 @@ def main() -> None:
     parser.add_argument("--task-seconds", type=float, default=2.0, help="how long each task runs")
     parser.add_argument("--retire", action="store_true", help="answer for retired models as today's service does")
     parser.add_argument("--no-limits", action="store_true", help="do not enforce per-model rate and concurrency limits")
+    parser.add_argument(
+        "--limit",
+        action="append",
+        default=[],
+        metavar="MODEL=QPS:CONCURRENCY",
+        help="raise a model's limits, as a bigger quota would",
+    )
     args = parser.parse_args()
     emu = Emulator(
         api_key=args.key,
@@ -23,9 +30,13 @@ def main() -> None:
         serve_retired=not args.retire,
         ports=(args.port, args.port + 1, args.port + 2),
     ).start()
-    print(f"DashScope emulator at {emu.base_url}")
+    for item in args.limit:
+        model, _, numbers = item.partition("=")
+        qps, _, concurrency = numbers.partition(":")
+        emu.set_limits(model, qps=float(qps), concurrency=int(concurrency))
+    print(f"DashScope emulator at {emu.base_url}", flush=True)
     print(f"export DASHSCOPE_BASE_URL={emu.base_url}")
-    print("export DASHSCOPE_API_KEY=sk-anything   # any non-empty key" if args.key is None else "")
+    print("export DASHSCOPE_API_KEY=sk-anything   # any non-empty key" if args.key is None else "", flush=True)
     try:
         while True:
             time.sleep(3600)

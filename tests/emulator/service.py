@@ -248,6 +248,10 @@ class Emulator:
             return 200, self._upload_file(req)
         if parts[:1] == ["fine-tunes"]:
             return 200, self._fine_tune(req, parts)
+        if req.method == "GET" and parts == ["__emulator__", "counts"]:
+            # Not a DashScope route: lets a benchmark that runs the emulator in another process read its counters.
+            with self._lock:
+                return 200, {"counts": {kind: dict(per_model) for kind, per_model in self._counts.items()}}
         if req.method == "POST" and parts[:1] == ["services"]:
             return 200, self._submit(req, "/" + "/".join(parts))
         raise ApiError(404, "NotFound", f"No route for {req.method} {path}.")
