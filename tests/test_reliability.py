@@ -1,0 +1,59 @@
+"""Node-level reliability against the emulator's faults: partial results, broken result images, and
+that no task is ever submitted twice."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import run_node, submodule
+
+WANX = dict(prompt="cat", negative_prompt="", style="<auto>", size="1024*1024", seed=0)
+
+
+def test_partial_results_return_the_good_images_and_say_so_on_the_node(pack, service, canvas):
+    service.faults.partial_tasks(1, failed_indices=(1,))
+    images, _, task_ids, urls = run_node(pack, "DashScopeImgWanxTextToImage", n=4, unique_id="9", **WANX)
+    assert images.shape[0] == 3 and len(urls.splitlines()) == 3
+    final = [text for node, text in canvas.texts if node == "9"][-1]
+    assert "3 image(s)" in final and "1 failed at the service" in final and task_ids in final
+    assert service.count("task_created") == 1
+
+
+@pytest.mark.parametrize("kind", ["corrupt_image", "huge_image"])
+def test_broken_result_images_fail_clearly(pack, service, kind):
+    service.faults.hostile_results(1, kind)
+    client = submodule(pack, "nodes.client")
+    with pytest.raises(client.DownloadError) as caught:
+        run_node(pack, "DashScopeImgWanxTextToImage", n=1, **WANX)
+    [task] = service.tasks.values()
+    assert task.task_id in str(caught.value)
+    assert ("larger than" in str(caught.value)) == (kind == "huge_image")
+    assert service.count("task_created") == 1
+
+
+def test_a_file_url_in_an_answer_is_never_read(pack, service, tmp_path):
+    service.faults.hostile_results(1, "file_scheme")
+    client = submodule(pack, "nodes.client")
+    with pytest.raises(client.DownloadError, match="not http"):
+        run_node(pack, "DashScopeImgWanxTextToImage", n=1, **WANX)
+
+
+def test_throttled_burst_inside_a_batch_creates_one_task_per_image(pack, service):
+    import torch
+
+    service.faults.submit_errors(3, status=429, code="Throttling")
+    images, _, task_ids, _ = run_node(
+        pack,
+        "DashScopeImgWanxSimilarImage",
+        reference=torch.rand(3, 300, 300, 3),
+        prompt="x",
+        negative_prompt="",
+        style="<auto>",
+        size="1024*1024",
+        n=1,
+        seed=0,
+        ref_strength=0.5,
+        ref_mode="repaint",
+    )
+    assert images.shape[0] == 3 and len(task_ids.splitlines()) == 3
+    assert service.count("task_created") == 3 and service.count("throttled") == 3
