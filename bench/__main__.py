@@ -315,7 +315,7 @@ class Bench:
                 False,
             )
             return
-        grew, outputs, shape = done.stdout.split(maxsplit=2)
+        grew, outputs, shape = done.stdout.strip().split(maxsplit=2)
         ratio = int(grew) / int(outputs)
         row(
             "7. peak memory for 8 results at 1024²",
