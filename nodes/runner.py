@@ -244,7 +244,7 @@ class Runner:
         images = sum(len(r.images) for r in results)
         failed = sum(len(r.failed) for r in results)
         ids = ", ".join(r.task_id for r in results if r.task_id)
-        line = f"{images} image(s) in {elapsed:.1f}s"
+        line = f"{images} image(s) in {elapsed:.1f}s" if images else f"done in {elapsed:.1f}s"
         if failed:
             line += f" · {failed} failed at the service"
         if ids:

@@ -1,3 +1,164 @@
-"""Placeholder: nodes of this family are being written."""
+"""Person instance segmentation, and picking persons from its masks (no request) to chain into erasing."""
 
-NODES: list[type] = []
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+import torch
+
+from . import models
+from .base import HIDDEN, PackNode
+from .client import TaskFailedError, TaskOutcome
+from .images import batch_images, decode_gray, encode_image, image_batch, mask_batch
+from .runner import Fetch, ImageRef, Job, JobResult, Runner, download_images, encode_all
+from .validation import Check
+
+
+def collect_segmentation(outcome: TaskOutcome, fetch: Fetch) -> JobResult:
+    """Shape C: the label map (person k has pixel value k) and the coloured visualisation."""
+    output = outcome.output
+    label_url, vis_url = output.get("output_image_url"), output.get("output_vis_image_url")
+    if not label_url:
+        raise TaskFailedError(
+            "The segmentation answer holds no label image.", code="NoResults", task_id=outcome.task_id
+        )
+    label = decode_gray(fetch(label_url))
+    extra: dict[str, Any] = {"label": label}
+    if vis_url:
+        extra["vis"] = download_images([vis_url], fetch, outcome.task_id)[0][0]
+    return JobResult(outcome, [u for u in (label_url, vis_url) if u], [], [], extra)
+
+
+class PersonSegmentation(PackNode):
+    NODE_ID = "DashScopeImgPersonSegmentation"
+    DISPLAY_NAME = "DashScope Person Segmentation (人物实例分割)"
+    CATEGORY = "DashScope/Editing"
+    DESCRIPTION = (
+        "image-instance-segmentation: one mask per person in the picture. Outputs every person's mask (a MASK batch, "
+        "person 1 first), all persons together, the label image (pixel value x 255 = person number), the service's "
+        "coloured preview and the number of persons. Feed person_masks into 'DashScope Pick Person Masks' to choose "
+        "persons, e.g. to erase everyone but one. Image: each side 512-4096 px, at most 10 MB. With a batch of "
+        "images, person_masks holds the persons of image 1, then image 2, and so on. "
+        + models.model("image-instance-segmentation").status_note()
+        + "."
+    )
+    RETURN_TYPES = ("MASK", "MASK", "IMAGE", "IMAGE", "INT", "STRING")
+    RETURN_NAMES = ("person_masks", "all_persons", "label", "preview", "count", "task_ids")
+    OUTPUT_TOOLTIPS = (
+        "One mask per person (1 = that person), in the service's numbering; with several images, image by image.",
+        "All persons of each image as one mask (one per input image).",
+        "The label image: pixel value x 255 is the person number (0 = background).",
+        "The service's coloured visualisation.",
+        "How many persons were found (all images together).",
+        "The DashScope task id(s), one per line.",
+    )
+
+    @classmethod
+    def INPUT_TYPES(cls) -> dict[str, Any]:
+        return {
+            "required": {"image": ("IMAGE", {"tooltip": "The picture(s); each side 512-4096 px, at most 10 MB."})},
+            "hidden": HIDDEN,
+        }
+
+    async def run(self, image, unique_id=None):
+        check = Check(self.DISPLAY_NAME)
+        images = image_batch(image)
+        check.batch("image", images)
+        for item in images:
+            check.sides("image", item.shape[0], item.shape[1], 512, 4096)
+        jobs = []
+        for index, picture in enumerate(await encode_all(list(images), encode_image)):
+            check.file_size("image", picture, 10)
+            body = {"model": "image-instance-segmentation", "input": {"image_url": ImageRef(picture)}, "parameters": {}}
+            jobs.append(Job(models.model("image-instance-segmentation"), body, label=f"image {index + 1}"))
+        runner = Runner(self.DISPLAY_NAME, unique_id)
+        results = await runner.run(jobs, collect=collect_segmentation)
+        persons, unions, labels, previews = [], [], [], []
+        for result, original in zip(results, images, strict=True):
+            label = torch.from_numpy(result.extra["label"].astype(np.int64))
+            if label.shape != original.shape[:2]:
+                label = torch.nn.functional.interpolate(
+                    label[None, None].float(), size=tuple(original.shape[:2]), mode="nearest"
+                )[0, 0].long()
+            ids = [int(v) for v in torch.unique(label) if v > 0]
+            persons.extend((label == k).float() for k in ids)
+            unions.append((label > 0).float())
+            labels.append((label.float() / 255.0)[..., None].expand(-1, -1, 3))
+            previews.append(result.extra.get("vis", original[..., :3]))
+        height, width = images.shape[1], images.shape[2]
+        person_masks = torch.stack(persons) if persons else torch.zeros((1, height, width))
+        task_ids = "\n".join(r.task_id for r in results)
+        if runner.status is not None:
+            runner.status.text(f"{len(persons)} person(s) found\ntask: {', '.join(r.task_id for r in results)}")
+        return person_masks, torch.stack(unions), batch_images(labels), batch_images(previews), len(persons), task_ids
+
+
+_EXCEPT = re.compile(r"^(?:all\s+)?(?:except|but|not)\s+(.*)$")
+
+
+def parse_selection(text: str, count: int, check: Check) -> list[int]:
+    """'2', '1,3', '2-4', 'all', 'none', 'all except 2', 'not 1,2' -> sorted 1-based person numbers."""
+    text = (text or "").strip().lower()
+    if text == "all":
+        return list(range(1, count + 1))
+    if text in ("none", ""):
+        return []
+    negated = _EXCEPT.match(text)
+    chosen: set[int] = set()
+    for part in filter(None, (p.strip() for p in (negated.group(1) if negated else text).split(","))):
+        low, _, high = part.partition("-")
+        try:
+            first, last = int(low), int(high or low)
+        except ValueError:
+            raise check.fail(
+                "selection", f"has {part!r}; write person numbers like '2', '1,3', '2-4', 'all' or 'all except 2'."
+            ) from None
+        for number in range(first, last + 1):
+            if not 1 <= number <= count:
+                raise check.fail("selection", f"names person {number}, but the masks hold persons 1 to {count}.")
+            chosen.add(number)
+    return sorted(set(range(1, count + 1)) - chosen) if negated else sorted(chosen)
+
+
+class PickPersonMasks(PackNode):
+    NODE_ID = "DashScopeImgPickPersons"
+    DISPLAY_NAME = "DashScope Pick Person Masks"
+    CATEGORY = "DashScope/Editing"
+    DESCRIPTION = (
+        "Choose persons from 'DashScope Person Segmentation' and join their masks into one, e.g. 'all except 2' to "
+        "erase everyone but person 2 with 'DashScope Erase and Complete' (use 'inverse' or pick '2' as its keep mask). "
+        "Runs locally: no request, no cost."
+    )
+    RETURN_TYPES = ("MASK", "MASK")
+    RETURN_NAMES = ("mask", "inverse")
+    OUTPUT_TOOLTIPS = ("The chosen persons together (1 = chosen).", "Everything else (1 = not chosen).")
+
+    @classmethod
+    def INPUT_TYPES(cls) -> dict[str, Any]:
+        return {
+            "required": {
+                "person_masks": ("MASK", {"tooltip": "The person_masks output of DashScope Person Segmentation."}),
+                "selection": (
+                    "STRING",
+                    {
+                        "default": "1",
+                        "tooltip": "Person numbers: '2', '1,3', '2-4', 'all', or 'all except 2' / 'not 2'.",
+                    },
+                ),
+            },
+            "hidden": HIDDEN,
+        }
+
+    async def run(self, person_masks, selection, unique_id=None):
+        check = Check(self.DISPLAY_NAME)
+        masks = mask_batch(person_masks)
+        chosen = parse_selection(selection, masks.shape[0], check)
+        union = torch.zeros(masks.shape[1:])
+        for number in chosen:
+            union = torch.maximum(union, masks[number - 1])
+        return union[None], (1.0 - union)[None]
+
+
+NODES = [PersonSegmentation, PickPersonMasks]

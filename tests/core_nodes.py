@@ -53,6 +53,16 @@ CORE_NODES: dict[str, dict[str, Any]] = {
         ],
         "outputs": [("IMAGE", "IMAGE")],
     },
+    "MaskComposite": {
+        "inputs": [
+            ("destination", "MASK", {}),
+            ("source", "MASK", {}),
+            ("x", "INT", {"default": 0, "min": 0, "max": MAX_RESOLUTION}),
+            ("y", "INT", {"default": 0, "min": 0, "max": MAX_RESOLUTION}),
+            ("operation", ["multiply", "add", "subtract", "and", "or", "xor"], {}),
+        ],
+        "outputs": [("MASK", "MASK")],
+    },
     "JoinImageWithAlpha": {"inputs": [("image", "IMAGE", {}), ("alpha", "MASK", {})], "outputs": [("IMAGE", "IMAGE")]},
     "SplitImageWithAlpha": {"inputs": [("image", "IMAGE", {})], "outputs": [("IMAGE", "IMAGE"), ("MASK", "MASK")]},
 }

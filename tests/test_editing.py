@@ -1,0 +1,489 @@
+"""Editing nodes end to end against the emulator: what the service receives, what comes back, chains."""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from tests.conftest import api_requests, run_node, submodule
+from tests.emulator.pictures import segmentation_label
+
+
+def _submits(emu):
+    return [r for r in api_requests(emu, "/services/aigc/", "POST")]
+
+
+def _image(ref: str, emu) -> Image.Image:
+    """An image field as the service received it: an uploaded oss:// object or a data URI."""
+    data = base64.b64decode(ref.split(",", 1)[1]) if ref.startswith("data:") else emu.uploads[ref]
+    return Image.open(io.BytesIO(data))
+
+
+def _box_mask(height, width, top, left, bottom, right):
+    mask = torch.zeros(height, width)
+    mask[top:bottom, left:right] = 1.0
+    return mask
+
+
+PAINT = dict(prompt="a red balloon", style="<auto>", size="1024*1024", n=1)
+
+
+@pytest.mark.parametrize("composite", [True, False])
+def test_inpainting_sends_an_exact_mask_and_composites_outside_it(pack, service, composite):
+    torch.manual_seed(1)
+    image = torch.rand(1, 400, 600, 3)
+    mask = _box_mask(400, 600, 100, 200, 300, 400)
+    mask[100, 200] = 0.7  # a soft edge value must arrive as pure white
+    images, *_ = run_node(pack, "DashScopeImgInpainting", image=image, mask=mask, composite=composite, **PAINT)
+    [submit] = _submits(service)
+    sent_mask = np.asarray(_image(submit.json["input"]["mask_image_url"], service))
+    assert sent_mask.shape == (400, 600) and set(np.unique(sent_mask)) == {0, 255}
+    assert sent_mask[100, 200] == 255 and sent_mask[50, 50] == 0
+    assert submit.json["parameters"] == {"style": "<auto>", "size": "1024*1024", "n": 1}
+    assert submit.headers["x-dashscope-ossresourceresolve"] == "enable"
+    [result] = next(iter(service.tasks.values())).results
+    if composite:
+        assert images.shape == (1, 400, 600, 3)
+        outside = mask[None, ..., None].expand_as(images) < 0.5
+        original = image.mul(255).round().div(255)  # the input as sent (8-bit)
+        assert torch.allclose(images[outside], image[outside]) or torch.allclose(images[outside], original[outside])
+        inside = images[0, 200, 300].mul(255).round().tolist()
+        assert inside == list(result.color)
+    else:
+        assert images.shape == (1, 1024, 1024, 3)
+
+
+def test_inpainting_batch_runs_one_task_per_image(pack, service):
+    image = torch.rand(2, 300, 300, 3)
+    images, _, task_ids, _ = run_node(
+        pack, "DashScopeImgInpainting", image=image, mask=_box_mask(300, 300, 0, 0, 100, 100), composite=True, **PAINT
+    )
+    assert images.shape == (2, 300, 300, 3) and len(task_ids.splitlines()) == 2 and len(service.tasks) == 2
+
+
+def test_erase_sends_image_masks_and_flags(pack, service):
+    image = torch.rand(1, 600, 800, 3)
+    erase = _box_mask(600, 800, 100, 100, 200, 200)
+    keep = _box_mask(600, 800, 300, 300, 500, 500)
+    images, *_ = run_node(
+        pack,
+        "DashScopeImgErase",
+        image=image,
+        mask=erase,
+        keep_mask=keep,
+        dilate=True,
+        fast_mode=False,
+        add_watermark=False,
+    )
+    [submit] = _submits(service)
+    assert submit.headers.get("x-dashscope-datainspection") == "enable"
+    assert submit.json["parameters"] == {"dilate_flag": True, "fast_mode": False, "add_watermark": False}
+    fields = submit.json["input"]
+    assert np.asarray(_image(fields["foreground_url"], service))[400, 400] == 255
+    assert np.asarray(_image(fields["mask_url"], service))[150, 150] == 255
+    assert images.shape == (1, 600, 800, 3)
+
+
+def test_segmentation_then_pick_then_erase_everyone_but_person_two(pack, service):
+    image = torch.rand(1, 600, 900, 3)
+    masks, union, label, preview, count, _ = run_node(pack, "DashScopeImgPersonSegmentation", image=image)
+    expected = segmentation_label(900, 600, 3)
+    assert count == 3 and masks.shape == (3, 600, 900)
+    for k in range(3):
+        assert torch.equal(masks[k], torch.from_numpy(expected == k + 1).float())
+    assert torch.equal(union[0], torch.from_numpy(expected > 0).float())
+    assert torch.allclose(label[0, ..., 0] * 255, torch.from_numpy(expected).float())
+    assert preview.shape == (1, 600, 900, 3)
+    others, person_two = run_node(pack, "DashScopeImgPickPersons", person_masks=masks, selection="all except 2")
+    assert torch.equal(others[0], torch.from_numpy((expected == 1) | (expected == 3)).float())
+    keep, _ = run_node(pack, "DashScopeImgPickPersons", person_masks=masks, selection="2")
+    run_node(
+        pack,
+        "DashScopeImgErase",
+        image=image,
+        mask=others,
+        keep_mask=keep,
+        dilate=True,
+        fast_mode=False,
+        add_watermark=False,
+    )
+    erase = [r for r in _submits(service) if r.json["model"] == "image-erase-completion"][0]
+    sent = np.asarray(_image(erase.json["input"]["mask_url"], service))
+    assert np.array_equal(sent == 255, (expected == 1) | (expected == 3))
+    assert np.array_equal(np.asarray(_image(erase.json["input"]["foreground_url"], service)) == 255, expected == 2)
+
+
+@pytest.mark.parametrize(
+    ("selection", "chosen"),
+    [("1", [1]), ("1,3", [1, 3]), ("2-3", [2, 3]), ("all", [1, 2, 3]), ("not 1", [2, 3]), ("none", [])],
+)
+def test_pick_person_selection_language(pack, selection, chosen):
+    seg = submodule(pack, "nodes.segmentation")
+    assert seg.parse_selection(selection, 3, submodule(pack, "nodes.validation").Check("x")) == chosen
+
+
+def test_outpainting_sends_only_the_chosen_mode(pack, service):
+    ramp = torch.linspace(0, 1, 512)
+    image = torch.stack(
+        [ramp[None, :].expand(512, 512), ramp[:, None].expand(512, 512), torch.full((512, 512), 0.5)], -1
+    )[None]
+    common = dict(
+        output_ratio="16:9",
+        x_scale=1.0,
+        y_scale=1.0,
+        top_offset=0,
+        bottom_offset=0,
+        left_offset=0,
+        right_offset=0,
+        angle=0,
+        best_quality=False,
+        limit_image_size=True,
+        add_watermark=False,
+    )
+    images, *_ = run_node(
+        pack,
+        "DashScopeImgOutpainting",
+        image=image,
+        mode="offsets",
+        **{**common, "left_offset": 128, "right_offset": 64},
+    )
+    [submit] = _submits(service)
+    params = submit.json["parameters"]
+    assert (
+        params["left_offset"] == 128
+        and params["right_offset"] == 64
+        and "output_ratio" not in params
+        and "x_scale" not in params
+    )
+    assert submit.json["input"]["image_url"].startswith("data:image/jpeg;base64,")  # this model takes inline images
+    assert images.shape == (1, 512, 704, 3)
+    assert torch.allclose(images[0, :, 128:640], image[0], atol=0.05)  # the original sits where the offsets put it
+
+
+def test_background_generation_sends_an_rgba_cutout(pack, service):
+    image = torch.rand(1, 300, 400, 3)
+    mask = _box_mask(300, 400, 50, 50, 250, 350)
+    images, *_ = run_node(
+        pack,
+        "DashScopeImgBackground",
+        foreground=image,
+        mask=mask,
+        ref_prompt="大理石台面，柔和阳光",
+        neg_ref_prompt="",
+        model_version="v3",
+        n=2,
+        noise_level=300,
+        ref_prompt_weight=0.5,
+        scene_type="none",
+    )
+    [submit] = _submits(service)
+    assert submit.path.endswith("/background-generation/generation/")
+    sent = _image(submit.json["input"]["base_image_url"], service)
+    assert sent.mode == "RGBA" and sent.format == "PNG"
+    alpha = np.asarray(sent)[..., 3]
+    assert alpha[100, 100] == 255 and alpha[10, 10] == 0
+    assert submit.json["parameters"] == {"model_version": "v3", "n": 2}  # no ref image: no noise_level / weight
+    assert images.shape == (2, 300, 400, 3)
+    assert torch.allclose(images[0, 150, 200], image[0, 150, 200], atol=0.01)  # foreground kept
+
+
+def test_sketch_is_sent_as_clean_black_lines_on_white(pack, service):
+    sketch = torch.zeros(1, 300, 300, 3)  # white lines on black...
+    sketch[:, 100:105, :, :] = 0.9
+    run_node(
+        pack,
+        "DashScopeImgSketch",
+        sketch=sketch,
+        prompt="a house",
+        style="<anime>",
+        n=1,
+        sketch_weight=8,
+        sketch_extraction=False,
+        invert=True,
+        binarize=True,
+        threshold=0.5,
+    )
+    [submit] = _submits(service)
+    sent = np.asarray(_image(submit.json["input"]["sketch_image_url"], service))
+    assert set(np.unique(sent)) == {0, 255} and sent[102, 50] == 0 and sent[0, 0] == 255
+    assert submit.json["parameters"] == {
+        "size": "768*768",
+        "n": 1,
+        "style": "<anime>",
+        "sketch_weight": 8,
+        "sketch_extraction": False,
+    }
+
+
+def test_wan_edit_sends_only_the_functions_fields(pack, service):
+    image = torch.rand(1, 512, 640, 3)
+    base = dict(
+        prompt="make it night",
+        n=1,
+        seed=3,
+        strength=0.7,
+        top_scale=1.5,
+        bottom_scale=1.0,
+        left_scale=1.0,
+        right_scale=1.0,
+        upscale_factor=2,
+        is_sketch=False,
+        watermark=False,
+    )
+    images, *_ = run_node(pack, "DashScopeImgWanEdit", image=image, function="expand", **base)
+    [submit] = _submits(service)
+    assert submit.json["input"]["function"] == "expand" and "mask_image_url" not in submit.json["input"]
+    assert submit.json["parameters"] == {
+        "n": 1,
+        "seed": 3,
+        "watermark": False,
+        "top_scale": 1.5,
+        "bottom_scale": 1.0,
+        "left_scale": 1.0,
+        "right_scale": 1.0,
+    }
+    assert submit.json["input"]["base_image_url"].startswith("data:image/jpeg;base64,")
+    assert images.shape == (1, 768, 640, 3)
+
+
+def test_wan_edit_with_mask_sends_the_mask(pack, service):
+    image = torch.rand(1, 512, 512, 3)
+    base = dict(
+        prompt="a hat",
+        n=1,
+        seed=0,
+        strength=0.5,
+        top_scale=1.0,
+        bottom_scale=1.0,
+        left_scale=1.0,
+        right_scale=1.0,
+        upscale_factor=1,
+        is_sketch=False,
+        watermark=False,
+    )
+    run_node(
+        pack,
+        "DashScopeImgWanEdit",
+        image=image,
+        function="description_edit_with_mask",
+        mask=_box_mask(512, 512, 0, 0, 64, 64),
+        **base,
+    )
+    [submit] = _submits(service)
+    mask = np.asarray(_image(submit.json["input"]["mask_image_url"], service))
+    assert mask.shape == (512, 512) and mask[10, 10] == 255 and mask[200, 200] == 0
+    assert submit.json["parameters"] == {"n": 1, "seed": 0, "watermark": False}
+
+
+def test_qwen_edit_sends_pictures_in_order_then_the_instruction(pack, service):
+    first, second = torch.rand(1, 400, 400, 3), torch.rand(1, 400, 600, 3)
+    images, *_ = run_node(
+        pack,
+        "DashScopeImgQwenEdit",
+        image=first,
+        image_2=second,
+        model="qwen-image-2.0",
+        prompt="把图1的杯子放到图2的桌上",
+        negative_prompt="",
+        n=2,
+        width=0,
+        height=0,
+        seed=4,
+        prompt_extend=False,
+        watermark=False,
+    )
+    [call] = api_requests(service, "multimodal-generation")
+    content = call.json["input"]["messages"][0]["content"]
+    assert [list(part) for part in content] == [["image"], ["image"], ["text"]]
+    assert _image(content[1]["image"], service).size == (600, 400)
+    assert call.json["parameters"] == {"n": 2, "seed": 4, "watermark": False, "prompt_extend": False}
+    assert images.shape == (2, 400, 600, 3)  # the last picture's aspect
+
+
+def test_retired_edit_model_error_names_its_successor(pack, service):
+    service.retire("qwen-image-edit")
+    client = submodule(pack, "nodes.client")
+    with pytest.raises(client.ModelUnavailableError, match="qwen-image-2.0"):
+        run_node(
+            pack,
+            "DashScopeImgQwenEdit",
+            image=torch.rand(1, 400, 400, 3),
+            model="qwen-image-edit",
+            prompt="x",
+            negative_prompt="",
+            n=1,
+            width=0,
+            height=0,
+            seed=0,
+            prompt_extend=False,
+            watermark=False,
+        )
+
+
+IMG = torch.rand(1, 600, 600, 3)
+MASK = _box_mask(600, 600, 0, 0, 100, 100)
+EDIT = dict(
+    prompt="x",
+    n=1,
+    seed=0,
+    strength=0.5,
+    top_scale=1.0,
+    bottom_scale=1.0,
+    left_scale=1.0,
+    right_scale=1.0,
+    upscale_factor=1,
+    is_sketch=False,
+    watermark=False,
+)
+OUT = dict(
+    output_ratio="16:9",
+    x_scale=1.0,
+    y_scale=1.0,
+    top_offset=0,
+    bottom_offset=0,
+    left_offset=0,
+    right_offset=0,
+    angle=0,
+    best_quality=False,
+    limit_image_size=True,
+    add_watermark=False,
+)
+BG = dict(
+    ref_prompt="beach",
+    neg_ref_prompt="",
+    model_version="v2",
+    n=1,
+    noise_level=300,
+    ref_prompt_weight=0.5,
+    scene_type="none",
+)
+SKETCH = dict(
+    prompt="house",
+    style="<auto>",
+    n=1,
+    sketch_weight=10,
+    sketch_extraction=False,
+    invert=False,
+    binarize=True,
+    threshold=0.5,
+)
+QWEN = dict(
+    model="qwen-image-2.0",
+    prompt="x",
+    negative_prompt="",
+    n=1,
+    width=0,
+    height=0,
+    seed=0,
+    prompt_extend=False,
+    watermark=False,
+)
+
+BAD = [
+    (
+        "DashScopeImgInpainting",
+        dict(image=IMG, mask=_box_mask(500, 600, 0, 0, 9, 9), **PAINT, composite=True),
+        ("mask", "600x500", "600x600"),
+    ),
+    (
+        "DashScopeImgInpainting",
+        dict(image=IMG, mask=MASK, **{**PAINT, "prompt": "x" * 76}, composite=True),
+        ("prompt", "75"),
+    ),
+    (
+        "DashScopeImgInpainting",
+        dict(image=torch.rand(1, 256, 600, 3), mask=torch.ones(256, 600), **PAINT, composite=True),
+        ("image", "more than 256"),
+    ),
+    ("DashScopeImgInpainting", dict(image=IMG, mask=torch.zeros(600, 600), **PAINT, composite=True), ("mask", "empty")),
+    (
+        "DashScopeImgErase",
+        dict(
+            image=torch.rand(1, 400, 600, 3),
+            mask=torch.ones(400, 600),
+            dilate=False,
+            fast_mode=False,
+            add_watermark=False,
+        ),
+        ("image", "512"),
+    ),
+    (
+        "DashScopeImgErase",
+        dict(image=IMG, mask=torch.ones(2, 600, 600), dilate=False, fast_mode=False, add_watermark=False),
+        ("mask", "holds 2"),
+    ),
+    (
+        "DashScopeImgErase",
+        dict(image=IMG, mask=MASK, keep_mask=torch.ones(10, 10), dilate=False, fast_mode=False, add_watermark=False),
+        ("keep_mask", "must match"),
+    ),
+    (
+        "DashScopeImgOutpainting",
+        dict(image=IMG, mode="offsets", **{**OUT, "top_offset": 1000, "bottom_offset": 900}),
+        ("top_offset", "3x"),
+    ),
+    ("DashScopeImgOutpainting", dict(image=IMG, mode="scale", **OUT), ("x_scale", "both 1.0")),
+    ("DashScopeImgOutpainting", dict(image=IMG, mode="rotate only", **{**OUT, "angle": 90}), ("angle", "90")),
+    ("DashScopeImgOutpainting", dict(image=torch.rand(1, 5000, 600, 3), mode="ratio", **OUT), ("image", "4096")),
+    ("DashScopeImgPersonSegmentation", dict(image=torch.rand(1, 300, 600, 3)), ("image", "512")),
+    ("DashScopeImgPersonSegmentation", dict(image=torch.rand(0, 600, 600, 3)), ("image", "empty")),
+    ("DashScopeImgPersonSegmentation", dict(image=torch.rand(1, 600, 4200, 3)), ("image", "4096")),
+    ("DashScopeImgPickPersons", dict(person_masks=torch.ones(3, 8, 8), selection="4"), ("selection", "1 to 3")),
+    ("DashScopeImgPickPersons", dict(person_masks=torch.ones(3, 8, 8), selection="two"), ("selection", "'two'")),
+    (
+        "DashScopeImgPickPersons",
+        dict(person_masks=torch.ones(2, 8, 8), selection="all except 0"),
+        ("selection", "person 0"),
+    ),
+    ("DashScopeImgBackground", dict(foreground=IMG, **BG), ("mask", "transparency")),
+    (
+        "DashScopeImgBackground",
+        dict(foreground=IMG, mask=MASK, **{**BG, "ref_prompt": ""}),
+        ("ref_prompt", "at least one"),
+    ),
+    (
+        "DashScopeImgBackground",
+        dict(foreground=torch.rand(1, 2100, 600, 3), mask=torch.ones(2100, 600), **BG),
+        ("foreground", "2048"),
+    ),
+    (
+        "DashScopeImgBackground",
+        dict(foreground=IMG, mask=MASK, **{**BG, "ref_prompt": "字" * 130}),
+        ("ref_prompt", "120"),
+    ),
+    ("DashScopeImgSketch", dict(sketch=torch.rand(1, 200, 300, 3), **SKETCH), ("sketch", "256")),
+    ("DashScopeImgSketch", dict(sketch=IMG, **{**SKETCH, "prompt": ""}), ("prompt", "empty")),
+    ("DashScopeImgSketch", dict(sketch=IMG, **{**SKETCH, "sketch_weight": 11}), ("sketch_weight", "10")),
+    ("DashScopeImgWanEdit", dict(image=IMG, function="description_edit_with_mask", **EDIT), ("mask", "not connected")),
+    ("DashScopeImgWanEdit", dict(image=torch.rand(1, 500, 600, 3), function="colorization", **EDIT), ("image", "512")),
+    ("DashScopeImgWanEdit", dict(image=IMG, function="expand", **{**EDIT, "top_scale": 2.5}), ("top_scale", "2.0")),
+    (
+        "DashScopeImgQwenEdit",
+        dict(image=IMG, **{**QWEN, "model": "qwen-image-edit", "n": 2}),
+        ("'n'", "between 1 and 1"),
+    ),
+    ("DashScopeImgQwenEdit", dict(image=IMG, **{**QWEN, "width": 1024}), ("width", "both")),
+    ("DashScopeImgQwenEdit", dict(image=torch.rand(1, 300, 600, 3), **QWEN), ("image", "384")),
+    (
+        "DashScopeImgQwenEdit",
+        dict(image=IMG, **{**QWEN, "model": "qwen-image-edit", "prompt": "p" * 801}),
+        ("prompt", "800"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("node", "inputs", "words"), BAD, ids=[f"{b[0][12:]}-{i}" for i, b in enumerate(BAD)])
+def test_bad_inputs_fail_before_any_request(pack, service, node, inputs, words):
+    client = submodule(pack, "nodes.client")
+    with pytest.raises(client.InputError) as caught:
+        run_node(pack, node, **inputs)
+    message = str(caught.value)
+    assert message.startswith(pack.NODE_DISPLAY_NAME_MAPPINGS[node])
+    for word in words:
+        assert word in message, message
+    assert service.requests == []
