@@ -37,6 +37,8 @@ class InputDef:
 
     @property
     def is_widget(self) -> bool:
+        if self.options.get("forceInput"):
+            return False  # a STRING/INT that is a socket, not a widget
         return isinstance(self.kind, list) or self.kind in WIDGET_KINDS
 
     @property

@@ -445,6 +445,15 @@ class Emulator:
 
     # ---- inputs --------------------------------------------------------------------------------
     def _fetch(self, model: catalog.Model, url: Any, headers: dict[str, str]) -> Image.Image:
+        data = self._fetch_bytes(model, url, headers)
+        try:
+            image = Image.open(io.BytesIO(data))
+            image.load()
+        except Exception:
+            raise TaskFailure("InvalidParameter.ImageFormat", "The input image format is not supported.") from None
+        return image
+
+    def _fetch_bytes(self, model: catalog.Model, url: Any, headers: dict[str, str]) -> bytes:
         if not isinstance(url, str) or not url:
             raise TaskFailure("InvalidParameter", "An image URL is empty.")
         if not url.isascii():
@@ -463,12 +472,7 @@ class Emulator:
             data = None  # no internet here: anything else cannot be fetched
         if data is None:
             raise TaskFailure("InvalidParameter.FileDownload", "download for input_image error")
-        try:
-            image = Image.open(io.BytesIO(data))
-            image.load()
-        except Exception:
-            raise TaskFailure("InvalidParameter.ImageFormat", "The input image format is not supported.") from None
-        return image
+        return data
 
     def _inputs(
         self, model: catalog.Model, body: dict[str, Any], headers: dict[str, str]
@@ -485,6 +489,13 @@ class Emulator:
                     found.setdefault("content", []).append(self._fetch(model, part["image"], headers))
         if isinstance(inp.get("image"), dict) and inp["image"].get("image_url"):
             found["image_url"] = [self._fetch(model, inp["image"]["image_url"], headers)]
+        fonts = [
+            inp.get("ttf_url"),
+            (inp.get("text") or {}).get("ttf_url") if isinstance(inp.get("text"), dict) else None,
+        ]
+        for url in filter(None, fonts):
+            if self._fetch_bytes(model, url, headers)[:4] not in (b"\x00\x01\x00\x00", b"OTTO", b"true"):
+                raise TaskFailure("InvalidParameter.FileDownload", "ttf_url does not point to a TrueType/OpenType font")
         edges = inp.get("reference_edge") or {}
         for key in ("foreground_edge", "background_edge"):
             if edges.get(key):
