@@ -211,6 +211,32 @@ class Runner:
         self._done(results, time.monotonic() - started)
         return results
 
+    async def run_call(self, call: Callable[[DashScopeClient, Callable[[Progress], None]], Any]) -> Any:
+        """Run one blocking call that is not a /tasks job (e.g. FaceChain training) with the same status line,
+        elapsed seconds and Stop handling as tasks."""
+        client = self.client or make_client()
+        if not client.settings.api_key:
+            raise MissingApiKeyError()
+        loop = asyncio.get_running_loop()
+        self.status = comfy_bridge.NodeStatus(self.unique_id, loop)
+        self._states = [Progress("submitting")]
+        started = time.monotonic()
+
+        def report(progress: Progress) -> None:
+            self._states[0] = progress
+
+        future = loop.run_in_executor(_WORKERS, call, client, report)
+        while True:
+            done, _ = await asyncio.wait({future}, timeout=1.0)
+            self._show(time.monotonic() - started)
+            if done:
+                break
+        try:
+            return future.result()
+        except BaseException as exc:
+            self._fail([exc], [], 1)
+            raise
+
     # ---- status on the canvas ----------------------------------------------------------------
     def _show(self, elapsed: float) -> None:
         if self.status is None:

@@ -72,7 +72,7 @@ class Check:
             if ratio > max_ratio + 1e-9:
                 raise self.fail(
                     name,
-                    f"is {width}x{height} px (ratio {ratio:.2f}:1); the longest side may be at most {max_ratio:g}x the shortest.",
+                    f"is {width}x{height} px (ratio {ratio:.2f}:1); the aspect may be at most {max_ratio:g}:1.",
                 )
 
     def file_size(self, name: str, encoded: Encoded, max_mb: float) -> Encoded:

@@ -211,7 +211,7 @@ BAD = [
     ("DashScopeImgWordArtTexture", {**TEXTURE, "text": "一二三四五六七"}, ("text", "7 characters", "1 too many")),
     ("DashScopeImgWordArtTexture", {**TEXTURE, "prompt": "p" * 201}, ("prompt", "200")),
     ("DashScopeImgWordArtTexture", {**TEXTURE, "image_short_size": 700}, ("image_short_size", "multiple of 64")),
-    ("DashScopeImgWordArtTexture", {**TEXTURE, "text_image": torch.rand(1, 300, 900, 3)}, ("text_image", "2x")),
+    ("DashScopeImgWordArtTexture", {**TEXTURE, "text_image": torch.rand(1, 300, 900, 3)}, ("text_image", "2:1")),
     ("DashScopeImgWordArtTexture", {**TEXTURE, "font_file": "../secret.ttf"}, ("font_file", "input/fonts")),
     ("DashScopeImgWordArtSemantic", {**SEMANTIC, "prompt": ""}, ("prompt", "empty")),
     ("DashScopeImgWordArtSemantic", {**SEMANTIC, "steps": 5}, ("steps", "between 10 and 100")),

@@ -75,8 +75,11 @@ class DashScopeClient:
         if endpoint.data_inspection:
             headers["X-DashScope-DataInspection"] = "enable"
         pacer = self._pacer(endpoint)
-        with pacer.slot(cancelled, on_wait=lambda: report(Progress("waiting"))):
+
+        def take_turn() -> None:
             pacer.wait_for_submit_turn(cancelled)
+
+        with pacer.slot(cancelled, on_wait=lambda: report(Progress("waiting"))):
             report(Progress("submitting"))
             started = time.monotonic()
             if endpoint.sync:
@@ -88,12 +91,19 @@ class DashScopeClient:
                     headers=headers,
                     cancelled=cancelled,
                     successor=endpoint.successor,
+                    before_attempt=take_turn,
                 )
                 output = answer.get("output") if isinstance(answer.get("output"), dict) else {}
                 usage = answer.get("usage") if isinstance(answer.get("usage"), dict) else {}
                 return TaskOutcome("", str(answer.get("request_id") or ""), output, usage)
             task_id, _ = tasks.submit(
-                self.transport, endpoint.path, body, headers=headers, cancelled=cancelled, successor=endpoint.successor
+                self.transport,
+                endpoint.path,
+                body,
+                headers=headers,
+                cancelled=cancelled,
+                successor=endpoint.successor,
+                before_attempt=take_turn,
             )
             report(Progress("PENDING", task_id, time.monotonic() - started))
             key = (self.settings.base_url, endpoint.model)

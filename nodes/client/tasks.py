@@ -95,6 +95,7 @@ def submit(
     headers: dict[str, str],
     cancelled: CancelCheck | None,
     successor: str = "",
+    before_attempt: Callable[[], None] | None = None,
 ) -> tuple[str, str]:
     """Create one task; returns (task_id, request_id). Never re-sent after an ambiguous failure."""
     answer = transport.api(
@@ -105,6 +106,7 @@ def submit(
         headers={"X-DashScope-Async": "enable", **headers},
         cancelled=cancelled,
         successor=successor,
+        before_attempt=before_attempt,
     )
     output = answer.get("output") if isinstance(answer.get("output"), dict) else {}
     task_id = str(output.get("task_id") or "")

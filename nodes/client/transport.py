@@ -145,8 +145,11 @@ class Transport:
         cancelled: CancelCheck | None = None,
         task_id: str = "",
         successor: str = "",
+        before_attempt: Callable[[], None] | None = None,
     ) -> dict[str, Any]:
-        """Send one API request, retrying per the policy; return the parsed JSON body of a 2xx answer."""
+        """Send one API request, retrying per the policy; return the parsed JSON body of a 2xx answer.
+
+        ``before_attempt`` runs before every try (the pacer's turn for a submit, so retries keep the rate too)."""
         url = self.settings.base_url + path
         request_headers = self._auth_headers()
         if json_body is not None:
@@ -156,6 +159,8 @@ class Transport:
 
         attempt = 0
         while True:
+            if before_attempt is not None:
+                before_attempt()
             try:
                 response = self.session.request(
                     method,

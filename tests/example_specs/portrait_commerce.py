@@ -1,0 +1,96 @@
+"""Example workflows of the portrait and e-commerce nodes."""
+
+from __future__ import annotations
+
+SAVE = ("SaveImage", {"filename_prefix": "dashscope/portrait"})
+
+EXAMPLES = {
+    "portrait_style_repaint": {
+        "nodes": {
+            "load": ("LoadImage", {"image": "portrait.png"}),
+            "repaint": ("DashScopeImgStyleRepaint", {"style": "14: gongbi (国风工笔)"}),
+            "save": SAVE,
+        },
+        "links": [("load", "IMAGE", "repaint", "portrait"), ("repaint", "images", "save", "images")],
+    },
+    "portrait_cosplay": {
+        "nodes": {
+            "face": ("LoadImage", {"image": "portrait.png"}),
+            "character": ("LoadImage", {"image": "character.png"}),
+            "cosplay": ("DashScopeImgCosplay", {}),
+            "save": SAVE,
+        },
+        "links": [
+            ("face", "IMAGE", "cosplay", "face"),
+            ("character", "IMAGE", "cosplay", "template"),
+            ("cosplay", "images", "save", "images"),
+        ],
+    },
+    # Check the photos, train a likeness from the ones that pass, then make portraits in a preset style.
+    # Training runs once: ComfyUI re-uses its resource_id while the photos are unchanged, and the id can be
+    # copied into the Generate node's resource_id widget in any other workflow.
+    "portrait_facechain_train_and_generate": {
+        "nodes": {
+            "photos": ("LoadImage", {"image": "portrait.png"}),
+            "check": ("DashScopeImgFaceCheck", {}),
+            "train": ("DashScopeImgFaceChainTrain", {"timeout_minutes": 60}),
+            "generate": (
+                "DashScopeImgFaceChainGenerate",
+                {"mode": "LoRA + preset style", "preset_style": "f_business_female", "n": 2},
+            ),
+            "save": SAVE,
+        },
+        "links": [
+            ("photos", "IMAGE", "check", "photos"),
+            ("check", "passed_photos", "train", "photos"),
+            ("train", "resource_id", "generate", "resource_id"),
+            ("generate", "images", "save", "images"),
+        ],
+    },
+    "portrait_facechain_train_free": {
+        "nodes": {
+            "photos": ("LoadImage", {"image": "portrait.png"}),
+            "template": ("LoadImage", {"image": "template.png"}),
+            "generate": ("DashScopeImgFaceChainGenerate", {"mode": "train-free (photos + template)"}),
+            "save": SAVE,
+        },
+        "links": [
+            ("photos", "IMAGE", "generate", "photos"),
+            ("template", "IMAGE", "generate", "template"),
+            ("generate", "images", "save", "images"),
+        ],
+    },
+    # Paint the garment in LoadImage's mask editor (right-click > Open in MaskEditor): the painted area is the
+    # MASK, white = the garment to keep.
+    "pipeline_model_photo_to_virtual_model": {
+        "nodes": {
+            "photo": ("LoadImage", {"image": "model_photo.png"}),
+            "virtual": (
+                "DashScopeImgVirtualModel",
+                {
+                    "prompt": "a young woman walking in a sunny city street, full body",
+                    "face_prompt": "smiling, natural makeup",
+                },
+            ),
+            "save": ("SaveImage", {"filename_prefix": "dashscope/virtual_model"}),
+        },
+        "links": [
+            ("photo", "IMAGE", "virtual", "image"),
+            ("photo", "MASK", "virtual", "mask"),
+            ("virtual", "images", "save", "images"),
+        ],
+    },
+    "commerce_shoe_model": {
+        "nodes": {
+            "template": ("LoadImage", {"image": "legs.png"}),
+            "shoe": ("LoadImage", {"image": "shoe.png"}),
+            "shoes": ("DashScopeImgShoeModel", {"n": 2}),
+            "save": ("SaveImage", {"filename_prefix": "dashscope/shoes"}),
+        },
+        "links": [
+            ("template", "IMAGE", "shoes", "template"),
+            ("shoe", "IMAGE", "shoes", "shoes"),
+            ("shoes", "images", "save", "images"),
+        ],
+    },
+}
