@@ -1,0 +1,65 @@
+"""Build locales/en and locales/zh (ComfyUI's nodeDefs.json format) from the node definitions and
+tests/zh_terms.py:  python -m tests.locale_tool"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from tests import zh_terms
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def node_defs(pack: Any, language: str) -> dict[str, Any]:
+    defs: dict[str, Any] = {}
+    for node_id, cls in sorted(pack.NODE_CLASS_MAPPINGS.items()):
+        spec = cls.INPUT_TYPES()
+        inputs = {name: entry for section in ("required", "optional") for name, entry in spec.get(section, {}).items()}
+        if language == "en":
+            name, description = cls.DISPLAY_NAME, cls.DESCRIPTION
+            input_text = {
+                k: {"name": k, "tooltip": (v[1] if len(v) > 1 else {}).get("tooltip", "")} for k, v in inputs.items()
+            }
+            output_text = {
+                str(i): {"name": n, "tooltip": t}
+                for i, (n, t) in enumerate(zip(cls.RETURN_NAMES, cls.OUTPUT_TOOLTIPS, strict=True))
+            }
+        else:
+            name, description = zh_terms.NODES[node_id]
+            input_text = {k: dict(zip(("name", "tooltip"), zh_terms.INPUTS[k], strict=True)) for k in inputs}
+            output_text = {
+                str(i): dict(zip(("name", "tooltip"), zh_terms.OUTPUTS[n], strict=True))
+                for i, n in enumerate(cls.RETURN_NAMES)
+            }
+        defs[node_id] = {"display_name": name, "description": description, "inputs": input_text, "outputs": output_text}
+    return defs
+
+
+def main_json(language: str) -> dict[str, Any]:
+    category = {"en": "DashScope", "zh": "百炼 DashScope"}[language]
+    return {"nodeCategories": {"DashScope": category}}
+
+
+def build(pack: Any) -> dict[Path, Any]:
+    files: dict[Path, Any] = {}
+    for language in ("en", "zh"):
+        files[REPO / "locales" / language / "nodeDefs.json"] = node_defs(pack, language)
+        files[REPO / "locales" / language / "main.json"] = main_json(language)
+    return files
+
+
+def main() -> None:
+    from tests.conftest import load_pack_like_comfyui
+
+    pack = load_pack_like_comfyui(Path(tempfile.mkdtemp()) / "custom_nodes", "locale.pack")
+    for path, content in build(pack).items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(content, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        print(f"wrote {path.relative_to(REPO)}")
+
+
+if __name__ == "__main__":
+    main()
