@@ -137,11 +137,21 @@ INPUTS: dict[str, tuple[str, str]] = {
         "自定义字体文件",
         "ComfyUI 输入目录 fonts 文件夹中的 .ttf/.otf（优先于预设字体），会上传到 DashScope 临时存储。",
     ),
-    "font_name": ("预设字体", "预设字体。"),
+    "font_name": (
+        "预设字体",
+        "dongfangdakai 东方大楷、puhuiti_m 阿里巴巴普惠体、shuheiti 庞门正道标题体、jinbuti 金步体、kuheiti 站酷酷黑体、kuaileti 站酷快乐体、"
+        "wenyiti 站酷文艺体、logoti 站酷庆科黄油体、cangeryuyangti_m 仓耳与墨、siyuansongti_b 思源宋体、siyuanheiti_m 思源黑体、"
+        "fangzhengkaiti 方正楷体。",
+    ),
     "foreground": ("前景", "商品或人物：RGBA 图，或 RGB 图加遮罩。长边不超过 2048 像素。"),
     "foreground_edge": ("前景边缘引导", "可选：前景的边缘线稿（RGBA）。"),
     "foreground_edge_prompt": ("前景边缘描述", "前景边缘引导图所表示的内容。"),
-    "function": ("编辑功能", "编辑类型；只发送该功能自己的参数。"),
+    "function": (
+        "编辑功能",
+        "description_edit 指令编辑、description_edit_with_mask 局部重绘、stylization_all 全局风格化、stylization_local 局部风格化、"
+        "remove_watermark 去文字水印、expand 扩图、super_resolution 超分、colorization 上色、doodle 线稿生图、"
+        "control_cartoon_feature 参考卡通形象；只发送该功能自己的参数。",
+    ),
     "generate_mode": ("生成模式", "generate：新海报；sr：超分；hrf：高清修复（后两者需辅助参数）。"),
     "generate_num": ("海报数量", "generate 模式下的海报数量（1-4），每张计费。"),
     "guidance": ("引导强度", "引导强度（约 3.5）。"),
@@ -173,7 +183,11 @@ INPUTS: dict[str, tuple[str, str]] = {
     "photos": ("人物照片", "同一人的正面照片，每张一张脸（一批）。"),
     "portrait": ("人像", "人像照片；一批照片逐张提交任务。"),
     "predefined_face": ("预设面孔", "仅 v1：预设面孔。"),
-    "preset_style": ("预设风格", "仅“LoRA + 预设风格”模式使用。"),
+    "preset_style": (
+        "预设风格",
+        "仅“LoRA + 预设风格”模式：f_idcard 证件照、f_business 商务照、m_springflower 春日花海、f_summersport 夏日运动、"
+        "f_autumnleaf 秋日落叶、m_winterchinese 冬日国风、f_hongkongvintage 港风复古、f_lightportray 轻写真（male 男 / female 女）。",
+    ),
     "prompt": ("提示词", "描述要生成的内容，中英文均可；字数上限见节点说明。"),
     "prompt_extend": ("提示词扩写", "让服务端用大模型改写提示词（约多 3-4 秒）。"),
     "prompt_text_en": ("英文提示词", "英文提示词（与中文提示词至少填一个）。"),
@@ -188,7 +202,7 @@ INPUTS: dict[str, tuple[str, str]] = {
     "right_offset": ("右边扩展", "偏移模式：向右扩展的像素。"),
     "right_scale": ("右边扩展倍数", "expand：右边扩展倍数（1-2）。"),
     "scale": ("强度", "引导强度 / 颜色强度，范围见节点说明。"),
-    "scene_type": ("场景类型", "服务端已弃用；none 表示不发送。"),
+    "scene_type": ("场景类型", "GENERAL 通用、ROOM 室内、COSMETIC 美妆；服务端已弃用，none 表示不发送。"),
     "seed": ("随机种子", "种子与输入不变时 ComfyUI 复用上次（已付费）的结果；改变种子或设为随机以生成新图。"),
     "selection": ("选择", "人物编号：“2”、“1,3”、“2-4”、“all” 或 “all except 2”。"),
     "shoes": ("鞋子", "鞋子图片，1-2 个视角（一批）。"),
@@ -201,7 +215,12 @@ INPUTS: dict[str, tuple[str, str]] = {
     "skin_retouch": ("美肤", "仅免训练模式：磨皮美肤。"),
     "steps": ("步数", "推理步数。"),
     "strength": ("修改强度", "stylization_all 与 description_edit：修改幅度（0-1）。"),
-    "style": ("风格", "风格。"),
+    "style": (
+        "风格",
+        "风格取值（发送给服务端的值保持英文）：<auto> 自动，<photography> 摄影，<portrait> 人像写真，<3d cartoon> 3D卡通，"
+        "<anime> 动画，<oil painting> 油画，<watercolor> 水彩，<sketch> 素描，<chinese painting> 中国画，<flat illustration> 扁平插画；"
+        "百家姓的风格为各预设场景；人像重绘的风格名中已附中文。",
+    ),
     "style_reference": ("风格参考图", "风格选 custom 时：要参考其风格的图片。"),
     "sub_title": ("副标题", "副标题，可选，不超过 30 字。"),
     "surname": ("姓氏", "恰好一个字。"),
@@ -211,7 +230,13 @@ INPUTS: dict[str, tuple[str, str]] = {
     "text_inverse": ("文字反相", "反转文字明暗。"),
     "text_mask": ("文字遮罩", "文字遮罩（1 = 文字），代替输入文字。"),
     "text_strength": ("文字强度", "文字显现的强度（0-1）。"),
-    "texture_style": ("纹理风格", "material / scene / lighting 按提示词生成；预设风格忽略提示词与字体。"),
+    "texture_style": (
+        "纹理风格",
+        "material 材质、scene 场景、lighting 光影（按提示词生成）；预设：waterfall 瀑布、snow_plateau 雪域高原、forest 森林、sky 天空、"
+        "chinese_building 中式建筑、cartoon 卡通、lego 乐高、flower 花卉、acrylic 亚克力、marble 大理石、felt 毛毡、oil_painting 油画、"
+        "watercolor_painting 水彩、chinese_painting 国画、claborate_style_painting 工笔、city_night 城市夜景、mountain_lake 湖光山色、"
+        "autumn_leaves 秋叶、green_dragon 青龙、red_dragon 赤龙（预设忽略提示词与字体）。",
+    ),
     "threshold": ("阈值", "二值化时亮度低于此值的成为黑线。"),
     "timeout_minutes": ("超时（分钟）", "等待超过此时长即停止等待（训练任务仍在服务端继续）。"),
     "title": ("主标题", "主标题，必填，不超过 30 字。"),
