@@ -39,8 +39,11 @@ def node_defs(pack: Any, language: str) -> dict[str, Any]:
 
 
 def main_json(language: str) -> dict[str, Any]:
-    category = {"en": "DashScope", "zh": "百炼 DashScope"}[language]
-    return {"nodeCategories": {"DashScope": category}}
+    content: dict[str, Any] = {"nodeCategories": {"DashScope": {"en": "DashScope", "zh": "百炼 DashScope"}[language]}}
+    if language == "zh":
+        # Read by web/dashscope_labels.js from ComfyUI's /i18n (main.json keys are served as they are).
+        content["dashscopeImage"] = {"optionLabels": dict(zh_terms.OPTION_LABELS)}
+    return content
 
 
 def build(pack: Any) -> dict[Path, Any]:

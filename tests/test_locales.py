@@ -48,3 +48,15 @@ def test_committed_files_are_up_to_date(pack):
     """Regenerate with `python -m tests.locale_tool` after changing a node or tests/zh_terms.py."""
     for path, content in build(pack).items():
         assert json.loads(path.read_text(encoding="utf-8")) == content, path.name
+
+
+def test_option_labels_name_real_option_values(pack):
+    values = set()
+    for cls in pack.NODE_CLASS_MAPPINGS.values():
+        spec = cls.INPUT_TYPES()
+        for section in ("required", "optional"):
+            for entry in spec.get(section, {}).values():
+                if isinstance(entry[0], list):
+                    values.update(str(v) for v in entry[0])
+    assert set(zh_terms.OPTION_LABELS) <= values, sorted(set(zh_terms.OPTION_LABELS) - values)
+    assert all(any("\u4e00" <= ch <= "\u9fff" for ch in label) for label in zh_terms.OPTION_LABELS.values())
