@@ -1,5 +1,5 @@
-"""Build locales/en and locales/zh (ComfyUI's nodeDefs.json format) from the node definitions and
-tests/zh_terms.py:  python -m tests.locale_tool"""
+"""Build locales/en and locales/zh (ComfyUI's nodeDefs.json format) and the node help pages web/docs/<NodeId>/
+<en|zh>.md from the node definitions and tests/zh_terms.py:  python -m tests.locale_tool"""
 
 from __future__ import annotations
 
@@ -46,11 +46,44 @@ def main_json(language: str) -> dict[str, Any]:
     return content
 
 
+HEADINGS = {
+    "en": ("Inputs", "Outputs", "Input", "Output", "What it means"),
+    "zh": ("输入", "输出", "输入", "输出", "说明"),
+}
+
+
+def help_page(entry: dict[str, Any], language: str) -> str:
+    """The node's help page in ComfyUI's node library (web/docs/<NodeId>/<locale>.md)."""
+    inputs_title, outputs_title, input_col, output_col, meaning = HEADINGS[language]
+    lines = [
+        f"# {entry['display_name']}",
+        "",
+        _cell(entry["description"]),
+        "",
+        f"## {inputs_title}",
+        "",
+        f"| {input_col} | {meaning} |",
+        "|---|---|",
+    ]
+    lines += [f"| {_cell(text['name'])} | {_cell(text['tooltip'])} |" for text in entry["inputs"].values()]
+    lines += ["", f"## {outputs_title}", "", f"| {output_col} | {meaning} |", "|---|---|"]
+    lines += [f"| {_cell(text['name'])} | {_cell(text['tooltip'])} |" for text in entry["outputs"].values()]
+    return "\n".join(line.replace("\n", " ") for line in lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    """Table-cell safe Markdown: option values such as <anime> must not read as HTML tags."""
+    return text.replace("\n", " ").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def build(pack: Any) -> dict[Path, Any]:
     files: dict[Path, Any] = {}
     for language in ("en", "zh"):
-        files[REPO / "locales" / language / "nodeDefs.json"] = node_defs(pack, language)
+        defs = node_defs(pack, language)
+        files[REPO / "locales" / language / "nodeDefs.json"] = defs
         files[REPO / "locales" / language / "main.json"] = main_json(language)
+        for node_id, entry in defs.items():
+            files[REPO / "web" / "docs" / node_id / f"{language}.md"] = help_page(entry, language)
     return files
 
 
@@ -60,7 +93,8 @@ def main() -> None:
     pack = load_pack_like_comfyui(Path(tempfile.mkdtemp()) / "custom_nodes", "locale.pack")
     for path, content in build(pack).items():
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(content, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        text = content if isinstance(content, str) else json.dumps(content, ensure_ascii=False, indent=2) + "\n"
+        path.write_text(text, encoding="utf-8")
         print(f"wrote {path.relative_to(REPO)}")
 
 

@@ -47,7 +47,15 @@ def test_term_tables_hold_nothing_stale(pack):
 def test_committed_files_are_up_to_date(pack):
     """Regenerate with `python -m tests.locale_tool` after changing a node or tests/zh_terms.py."""
     for path, content in build(pack).items():
-        assert json.loads(path.read_text(encoding="utf-8")) == content, path.name
+        text = path.read_text(encoding="utf-8")
+        assert (text if isinstance(content, str) else json.loads(text)) == content, path.name
+
+
+def test_every_node_has_help_pages_in_both_languages(pack):
+    for node_id in pack.NODE_CLASS_MAPPINGS:
+        for language, word in (("en", "## Inputs"), ("zh", "## 输入")):
+            page = (REPO / "web" / "docs" / node_id / f"{language}.md").read_text(encoding="utf-8")
+            assert page.startswith("# ") and word in page
 
 
 def test_option_labels_name_real_option_values(pack):
