@@ -98,3 +98,15 @@ def api_requests(emu, path_part: str = "", method: str | None = None) -> list:
     return [
         r for r in emu.requests if r.host == "api" and path_part in r.path and (method is None or r.method == method)
     ]
+
+
+def assert_refused_before_any_request(pack: ModuleType, emu, node_id: str, inputs: dict[str, Any], words) -> None:
+    """The node raises InputError naming itself, the input and the limit, and nothing reached the service."""
+    client = submodule(pack, "nodes.client")
+    with pytest.raises(client.InputError) as caught:
+        run_node(pack, node_id, **inputs)
+    message = str(caught.value)
+    assert message.startswith(pack.NODE_DISPLAY_NAME_MAPPINGS[node_id]), message
+    for word in words:
+        assert word in message, message
+    assert emu.requests == []

@@ -10,7 +10,7 @@ import pytest
 import torch
 from PIL import Image
 
-from tests.conftest import api_requests, run_node, submodule
+from tests.conftest import api_requests, assert_refused_before_any_request, run_node, submodule
 
 
 def _submits(emu):
@@ -283,10 +283,4 @@ BAD = [
 
 @pytest.mark.parametrize(("node", "inputs", "words"), BAD, ids=[f"{b[0][12:]}-{i}" for i, b in enumerate(BAD)])
 def test_bad_inputs_fail_before_any_request(pack, service, node, inputs, words):
-    client = submodule(pack, "nodes.client")
-    with pytest.raises(client.InputError) as caught:
-        run_node(pack, node, **inputs)
-    assert str(caught.value).startswith(pack.NODE_DISPLAY_NAME_MAPPINGS[node])
-    for word in words:
-        assert word in str(caught.value), str(caught.value)
-    assert service.requests == []
+    assert_refused_before_any_request(pack, service, node, inputs, words)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from tests.conftest import api_requests, run_node, submodule
+from tests.conftest import api_requests, assert_refused_before_any_request, run_node, submodule
 
 
 def _submits(emu):
@@ -284,15 +284,7 @@ def test_bad_inputs_fail_before_any_request(pack, service, node, inputs, names):
         ),
         "DashScopeImgFlux": dict(model="flux-schnell", prompt="cat", size="1024*1024", steps=4, guidance=3.5, seed=0),
     }[node]
-    client = submodule(pack, "nodes.client")
-    display = pack.NODE_DISPLAY_NAME_MAPPINGS[node]
-    with pytest.raises(client.InputError) as caught:
-        run_node(pack, node, **{**defaults, **inputs})
-    message = str(caught.value)
-    assert message.startswith(display)
-    for name in names:
-        assert name in message
-    assert service.requests == []
+    assert_refused_before_any_request(pack, service, node, {**defaults, **inputs}, names)
 
 
 def test_missing_key_fails_before_any_request_and_says_how_to_set_it(pack, service, monkeypatch):
