@@ -195,11 +195,3 @@ def batch_masks(masks: Sequence[torch.Tensor | None], height: int, width: int) -
             mask = resize_image(mask[..., None], height, width)[..., 0]
         out[index].copy_(mask)
     return out
-
-
-def stack_images(images: Sequence[torch.Tensor]) -> torch.Tensor:
-    return batch_images(images)
-
-
-def stack_masks(masks: Sequence[torch.Tensor]) -> torch.Tensor:
-    return batch_masks(masks, masks[0].shape[0], masks[0].shape[1])

@@ -172,10 +172,6 @@ def model(name: str) -> ModelSpec:
     return MODELS[name]
 
 
-def models_at(path: str) -> list[str]:
-    return [spec.name for spec in MODELS.values() if spec.path == path]
-
-
 def guess_spec(name: str) -> ModelSpec:
     """A model typed by the user that is not in the table (a newer release): infer its protocol from the name.
 

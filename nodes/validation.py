@@ -99,9 +99,3 @@ class Check:
                 name, f"holds {tensor.shape[0]} items but the image batch holds {batch}; give 1 or {batch}."
             )
         return tensor[index]
-
-
-def parse_size(text: str) -> tuple[int, int]:
-    """'1024*768' -> (1024, 768) as (width, height)."""
-    w, h = text.lower().replace("x", "*").split("*")
-    return int(w), int(h)

@@ -73,7 +73,7 @@ def test_batches_and_shapes(images):
     assert images.image_batch(torch.rand(5, 6, 3)).shape == (1, 5, 6, 3)
     assert images.mask_batch(torch.rand(5, 6)).shape == (1, 5, 6)
     assert images.mask_batch(torch.rand(2, 1, 5, 6)).shape == (2, 5, 6)
-    stacked = images.stack_images([torch.rand(10, 20, 3), torch.rand(5, 10, 3)])
+    stacked = images.batch_images([torch.rand(10, 20, 3), torch.rand(5, 10, 3)])
     assert stacked.shape == (2, 10, 20, 3), "other sizes are resized to the first image's size"
 
 

@@ -78,7 +78,6 @@ class Uploader:
         self.cache = cache
         self._policies: dict[str, _Policy] = {}
         self._policy_lock = threading.Lock()
-        self.uploads_made = 0
 
     def upload(self, data: bytes, model: str, ext: str, cancelled: CancelCheck | None = None) -> str:
         """Return an ``oss://`` URL for ``data`` usable by ``model``, uploading only if not cached."""
@@ -143,7 +142,6 @@ class Uploader:
             raise UploadError(message, code=code, http_status=response.status_code)
 
         self.transport.repeat(post, what="Upload to DashScope storage", cancelled=cancelled)
-        self.uploads_made += 1
         return "oss://" + object_key
 
 
