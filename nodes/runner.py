@@ -186,18 +186,11 @@ class Runner:
             return await loop.run_in_executor(_WORKERS, self._collect, client, index, outcome, collect)
 
         tasks = [asyncio.ensure_future(guarded(i, job)) for i, job in enumerate(jobs)]
-        try:
-            pending = set(tasks)
-            while pending:
-                done, pending = await asyncio.wait(pending, timeout=1.0, return_when=asyncio.FIRST_EXCEPTION)
-                self._show(time.monotonic() - started)
-                if any(t.exception() is not None for t in done if not t.cancelled()):
-                    break
-            if pending:
-                # One task failed: let the others finish their current step (they are paid for), then report.
-                await asyncio.wait(pending)
-        except asyncio.CancelledError:
-            raise
+        # Even when one job fails, the others run to the end: their tasks are paid for. Status ticks each second.
+        pending = set(tasks)
+        while pending:
+            _, pending = await asyncio.wait(pending, timeout=1.0)
+            self._show(time.monotonic() - started)
         results: list[JobResult] = []
         errors: list[BaseException] = []
         for task in tasks:
