@@ -13,6 +13,8 @@ CORE_NODES: dict[str, dict[str, Any]] = {
         "inputs": [("image", ANY_FILE, {}), ("upload", "IMAGEUPLOAD", {})],
         "outputs": [("IMAGE", "IMAGE"), ("MASK", "MASK")],
     },
+    # A frontend-only sticky note: explains a step to whoever opens the workflow; never executed.
+    "Note": {"inputs": [("text", "STRING", {})], "outputs": [], "frontend_only": True},
     "SaveImage": {
         "inputs": [("images", "IMAGE", {}), ("filename_prefix", "STRING", {"default": "ComfyUI"})],
         "outputs": [],

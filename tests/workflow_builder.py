@@ -57,6 +57,7 @@ class InputDef:
 class NodeDef:
     inputs: list[InputDef]
     outputs: list[tuple[str, str]]
+    frontend_only: bool = False  # e.g. Note: saved in the workflow, not sent to the server
 
     def input(self, name: str) -> InputDef:
         return next(i for i in self.inputs if i.name == name)
@@ -82,7 +83,7 @@ def definitions(pack: Any) -> dict[str, NodeDef]:
             InputDef(n, k, {x: y for x, y in o.items() if x != "optional"}, bool(o.get("optional")))
             for n, k, o in core["inputs"]
         ]
-        defs[node_id] = NodeDef(inputs, list(core["outputs"]))
+        defs[node_id] = NodeDef(inputs, list(core["outputs"]), bool(core.get("frontend_only")))
     return defs
 
 
@@ -135,7 +136,7 @@ def build(spec: dict[str, Any], defs: dict[str, NodeDef]) -> dict[str, Any]:
                 "mode": 0,
                 "inputs": inputs,
                 "outputs": outputs,
-                "properties": {"Node name for S&R": node_type},
+                "properties": {} if definition.frontend_only else {"Node name for S&R": node_type},
                 "widgets_values": widgets,
             }
         )

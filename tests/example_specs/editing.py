@@ -10,6 +10,14 @@ EXAMPLES = {
         "nodes": {
             "load": ("LoadImage", {"image": "example.png"}),
             "inpaint": ("DashScopeImgInpainting", {"prompt": "一只戴墨镜的柯基", "composite": True}),
+            "note": (
+                "Note",
+                {
+                    "text": "Paint the area to repaint: right-click Load Image > Open in MaskEditor, paint, Save. The "
+                    "painted area is Load Image's MASK (white = repaint).\n\n"
+                    "右键“加载图像” > 在遮罩编辑器中打开，涂抹要重绘的区域后保存；涂抹区域即 MASK（白色 = 重绘）。",
+                },
+            ),
             "save": SAVE,
         },
         "links": [

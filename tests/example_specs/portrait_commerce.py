@@ -65,6 +65,15 @@ EXAMPLES = {
     "pipeline_model_photo_to_virtual_model": {
         "nodes": {
             "photo": ("LoadImage", {"image": "model_photo.png"}),
+            "note": (
+                "Note",
+                {
+                    "text": "How to get the garment mask: right-click Load Image > Open in MaskEditor, paint over the "
+                    "clothes to keep, Save. The painted area is Load Image's MASK (white = keep). Or use DashScope "
+                    "Person Segmentation + Pick Person Masks for a whole person.\n\n"
+                    "服装遮罩：右键“加载图像” > 在遮罩编辑器中打开，涂抹要保留的服装后保存；涂抹区域即 MASK（白色 = 保留）。",
+                },
+            ),
             "virtual": (
                 "DashScopeImgVirtualModel",
                 {
