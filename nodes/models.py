@@ -26,7 +26,7 @@ MULTIMODAL = "/services/aigc/multimodal-generation/generation"
 
 T2I_SUCCESSOR = "wan2.6-t2i or z-image-turbo (node 'DashScope Wan / Qwen Text to Image')"
 QWEN_SUCCESSOR = "qwen-image-2.0"
-EDIT_SUCCESSOR = "wanx2.1-imageedit or qwen-image-2.0 (node 'DashScope Instruction Image Edit')"
+EDIT_SUCCESSOR = "wanx2.1-imageedit or qwen-image-2.0 (nodes 'DashScope Image Edit (Wan)' and '(Qwen)')"
 
 
 @dataclass(frozen=True)
