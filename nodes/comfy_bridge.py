@@ -62,18 +62,32 @@ class NodeStatus:
         self.node_id = str(node_id) if node_id is not None else ""
         self.loop = loop
         self.last_text = ""
+        # ComfyUI's progress hook raises InterruptProcessingException on Stop and resets the flag as it does,
+        # so a Stop seen through a progress update is latched here, or it would be lost.
+        self.stop_requested = False
         self._loop_thread = threading.get_ident()
+
+    def cancelled(self) -> bool:
+        """The cancel check for this node's work: ComfyUI's Stop flag, or a Stop seen by a progress update."""
+        return self.stop_requested or interrupted()
 
     def _call(self, fn: Callable[[], None]) -> None:
         if not self.node_id:
             return
-        try:
-            if self.loop is not None and threading.get_ident() != self._loop_thread and not self.loop.is_closed():
-                self.loop.call_soon_threadsafe(fn)
-            else:
+
+        def guarded() -> None:
+            try:
                 fn()
-        except Exception:  # a status update must never fail a paid task
-            log.debug("status update failed", exc_info=True)
+            except Exception as exc:  # a status update must never fail a paid task...
+                if type(exc).__name__ == "InterruptProcessingException":
+                    self.stop_requested = True  # ...but it may carry the user's Stop
+                else:
+                    log.debug("status update failed", exc_info=True)
+
+        if self.loop is not None and threading.get_ident() != self._loop_thread and not self.loop.is_closed():
+            self.loop.call_soon_threadsafe(guarded)
+        else:
+            guarded()
 
     def text(self, message: str) -> None:
         self.last_text = message

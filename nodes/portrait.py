@@ -251,15 +251,9 @@ class FaceChainTrain(PackNode):
                 bundle.writestr(f"photo_{index + 1:02d}.{encoded.ext}", check.file_size("photos", encoded, 5).data)
         data = archive.getvalue()
 
-        def call(client, report):
-            from . import comfy_bridge
-
+        def call(client, report, cancelled):
             return train(
-                client.transport,
-                data,
-                timeout=timeout_minutes * 60.0,
-                cancelled=comfy_bridge.interrupted,
-                on_progress=report,
+                client.transport, data, timeout=timeout_minutes * 60.0, cancelled=cancelled, on_progress=report
             )
 
         resource = await Runner(self.DISPLAY_NAME, unique_id).run_call(call)

@@ -20,6 +20,7 @@ import torch
 
 from . import comfy_bridge
 from .client import (
+    USER_STOP,
     DashScopeClient,
     DashScopeError,
     DownloadError,
@@ -122,6 +123,9 @@ class Runner:
         self.status: comfy_bridge.NodeStatus | None = None
         self._states: list[Progress] = []
 
+    def _cancelled(self) -> bool:
+        return self.status.cancelled() if self.status is not None else comfy_bridge.interrupted()
+
     # ---- request preparation ---------------------------------------------------------------
     def _resolve_images(self, client: DashScopeClient, spec: ModelSpec, body: Any, cancelled) -> tuple[Any, bool]:
         """Replace every ImageRef in the body; returns (body, whether an oss:// URL was used)."""
@@ -147,21 +151,19 @@ class Runner:
     # concurrent tasks: uploads and downloads of other jobs overlap with it.
     def _prepare(self, client: DashScopeClient, index: int, job: Job) -> tuple[Any, bool]:
         self._states[index] = Progress("uploading")
-        return self._resolve_images(client, job.spec, job.body, comfy_bridge.interrupted)
+        return self._resolve_images(client, job.spec, job.body, self._cancelled)
 
     def _task(self, client: DashScopeClient, index: int, job: Job, body: Any, used_oss: bool) -> TaskOutcome:
         def report(progress: Progress) -> None:
             self._states[index] = progress
 
-        return client.run(
-            job.spec.endpoint, body, uses_oss=used_oss, cancelled=comfy_bridge.interrupted, on_progress=report
-        )
+        return client.run(job.spec.endpoint, body, uses_oss=used_oss, cancelled=self._cancelled, on_progress=report)
 
     def _collect(self, client: DashScopeClient, index: int, outcome: TaskOutcome, collect: Collector) -> JobResult:
         self._states[index] = Progress("downloading", outcome.task_id)
 
         def fetch(url: str) -> bytes:
-            return client.download(url, cancelled=comfy_bridge.interrupted, task_id=outcome.task_id)
+            return client.download(url, cancelled=self._cancelled, task_id=outcome.task_id)
 
         result = collect(outcome, fetch)
         self._states[index] = Progress("done", outcome.task_id)
@@ -204,7 +206,9 @@ class Runner:
         self._done(results, time.monotonic() - started)
         return results
 
-    async def run_call(self, call: Callable[[DashScopeClient, Callable[[Progress], None]], Any]) -> Any:
+    async def run_call(
+        self, call: Callable[[DashScopeClient, Callable[[Progress], None], Callable[[], bool]], Any]
+    ) -> Any:
         """Run one blocking call that is not a /tasks job (e.g. FaceChain training) with the same status line,
         elapsed seconds and Stop handling as tasks."""
         client = self.client or make_client()
@@ -218,7 +222,7 @@ class Runner:
         def report(progress: Progress) -> None:
             self._states[0] = progress
 
-        future = loop.run_in_executor(_WORKERS, call, client, report)
+        future = loop.run_in_executor(_WORKERS, call, client, report, self._cancelled)
         while True:
             done, _ = await asyncio.wait({future}, timeout=1.0)
             self._show(time.monotonic() - started)
@@ -272,10 +276,11 @@ class Runner:
         self.status.progress(len(results), len(results))
 
     def _fail(self, errors: list[BaseException], results: list[JobResult], total: int) -> None:
-        if comfy_bridge.interrupted() or all(isinstance(e, TaskCanceledError) for e in errors):
+        user_stop = self._cancelled() or any(getattr(e, "code", "") == USER_STOP for e in errors)
+        if user_stop or all(isinstance(e, TaskCanceledError) for e in errors):
             if self.status is not None:
                 self.status.text("stopped")
-            stop = comfy_bridge.interruption(errors[0]) if comfy_bridge.interrupted() else errors[0]
+            stop = comfy_bridge.interruption(errors[0]) if user_stop else errors[0]
             if stop is errors[0]:
                 raise stop
             raise stop from errors[0]

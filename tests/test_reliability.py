@@ -57,3 +57,31 @@ def test_throttled_burst_inside_a_batch_creates_one_task_per_image(pack, service
     )
     assert images.shape[0] == 3 and len(task_ids.splitlines()) == 3
     assert service.count("task_created") == 3 and service.count("throttled") == 3
+
+
+def test_a_stop_seen_only_by_comfyuis_progress_hook_still_stops_the_node(pack, service, monkeypatch):
+    """In ComfyUI the progress hook raises InterruptProcessingException on Stop and resets the flag, so the
+    node's own check may never see it: the Stop must still end the wait, as an interruption."""
+    import time
+
+    bridge = submodule(pack, "nodes.comfy_bridge")
+    client = submodule(pack, "nodes.client")
+
+    class InterruptProcessingException(Exception):
+        pass
+
+    stop_at = time.monotonic() + 1.2
+
+    def hook(value, total, node_id):
+        if time.monotonic() > stop_at:
+            raise InterruptProcessingException()
+
+    monkeypatch.setattr(bridge, "_send_progress", hook)
+    monkeypatch.setattr(bridge, "interrupted", lambda: False)  # the flag was already consumed by the hook
+    service.set_task_seconds(30)
+    started = time.monotonic()
+    with pytest.raises(client.TaskCanceledError) as caught:
+        run_node(pack, "DashScopeImgWanxTextToImage", n=1, unique_id="5", **WANX)
+    assert time.monotonic() - started < 3.5
+    assert caught.value.code == client.USER_STOP
+    assert service.count("task_created") == 1

@@ -5,6 +5,7 @@ Nothing in this package knows about ComfyUI, so it is tested on its own against 
 """
 
 from .errors import (
+    USER_STOP,
     AuthenticationError,
     BillingError,
     ContentInspectionError,
@@ -59,6 +60,7 @@ __all__ = [
     "TaskOutcome",
     "TaskTimeoutError",
     "UPLOAD_CACHE",
+    "USER_STOP",
     "load_settings",
     "result_slots",
     "successful_urls",

@@ -7,6 +7,9 @@ Messages never contain the API key: the client scrubs it before an error is buil
 
 from __future__ import annotations
 
+# The code of a TaskCanceledError raised because the user stopped the wait (not the service cancelling).
+USER_STOP = "Cancelled"
+
 
 class PackError(Exception):
     """Base of everything this pack raises on purpose."""

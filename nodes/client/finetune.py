@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from .errors import DashScopeError, TaskCanceledError, TaskFailedError, TaskTimeoutError
+from .errors import USER_STOP, DashScopeError, TaskCanceledError, TaskFailedError, TaskTimeoutError
 from .tasks import PollSchedule, Progress, ProgressCallback
 from .transport import CancelCheck, Transport, sleep_unless_cancelled
 
@@ -74,6 +74,6 @@ def train(
             raise TaskCanceledError(
                 "Stopped waiting; the training job goes on at the service and is billed. Its result can be fetched later "
                 "by job id.",
-                code="Cancelled",
+                code=USER_STOP,
                 task_id=job_id,
             ) from None

@@ -55,9 +55,9 @@ class ModelPacer:
         with self._lock:
             while self._active >= self.concurrency + QUEUE_AHEAD:
                 if cancelled is not None and cancelled():
-                    from .errors import TaskCanceledError
+                    from .errors import USER_STOP, TaskCanceledError
 
-                    raise TaskCanceledError("Cancelled while waiting for a free slot.", code="Cancelled")
+                    raise TaskCanceledError("Cancelled while waiting for a free slot.", code=USER_STOP)
                 if on_wait is not None and not notified:
                     on_wait()
                     notified = True

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import (
+    USER_STOP,
     BillingError,
     ContentInspectionError,
     DashScopeError,
@@ -168,7 +169,7 @@ def wait(
             if cancelled_at_service
             else f"The task was already {status} at the service and may still finish and be billed."
         )
-        raise TaskCanceledError(f"Stopped by the user. {note}", code="Cancelled", task_id=task_id) from None
+        raise TaskCanceledError(f"Stopped by the user. {note}", code=USER_STOP, task_id=task_id) from None
 
 
 def _finish(

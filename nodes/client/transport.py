@@ -25,6 +25,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.exceptions import NewConnectionError
 
 from .errors import (
+    USER_STOP,
     BillingError,
     DashScopeError,
     ModelUnavailableError,
@@ -117,7 +118,7 @@ def sleep_unless_cancelled(seconds: float, cancelled: CancelCheck | None, step: 
     deadline = time.monotonic() + seconds
     while True:
         if cancelled is not None and cancelled():
-            raise TaskCanceledError("Cancelled while waiting.", code="Cancelled")
+            raise TaskCanceledError("Cancelled while waiting.", code=USER_STOP)
         left = deadline - time.monotonic()
         if left <= 0:
             return
