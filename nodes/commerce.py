@@ -8,6 +8,7 @@ from . import models
 from .base import HIDDEN, PackNode, image_outputs, model_tooltip, seed_input
 from .editing import checked_masks
 from .images import encode_image, encode_mask, image_batch
+from .photo_checks import check_resolution, spread
 from .runner import ImageRef, Job, Runner, encode_all
 from .validation import Check
 
@@ -24,9 +25,9 @@ class VirtualModel(PackNode):
     DESCRIPTION = (
         "Keep the garment of a real model photo and generate a new model, face and scene around it. Photo: 256-4096 px "
         "per side, aspect 1:2 to 2:1, at most 5 MB, face at least 128 px. MASK: white = the garment to keep, the same "
-        "size as the photo (paint it in ComfyUI's mask editor, or use Person Segmentation). prompt and face_prompt: "
-        "under 100 characters each (English recommended for v2). v1 output short side 512/1024, v2 1024/2048. Both "
-        "models are free-trial only."
+        "size as the photo (paint it in ComfyUI's mask editor, or use Person Segmentation). A batch of photos runs one "
+        "task each (one mask for all, or one per photo). prompt and face_prompt: under 100 characters each (English "
+        "recommended for v2). v1 output short side 512/1024, v2 1024/2048. Both models are free-trial only."
     )
 
     @classmethod
@@ -43,7 +44,13 @@ class VirtualModel(PackNode):
                     },
                 ),
                 "image": ("IMAGE", {"tooltip": "The real model photo; a batch runs one task per photo."}),
-                "mask": ("MASK", {"tooltip": "White (1) = the product / garment to keep. Same size as the photo."}),
+                "mask": (
+                    "MASK",
+                    {
+                        "tooltip": "White (1) = the product / garment to keep. Same size as the photo; one mask for "
+                        "all photos, or one per photo."
+                    },
+                ),
                 "prompt": (
                     "STRING",
                     {"multiline": True, "default": "", "tooltip": "Scene and body, under 100 characters."},
@@ -67,13 +74,30 @@ class VirtualModel(PackNode):
                     },
                 ),
                 "aspect_ratio": (ASPECTS, {"default": "keep", "tooltip": "v2 only: output aspect."}),
-                "seed": seed_input("v2 only."),
+                "portrait_style": (
+                    "BOOLEAN",
+                    {
+                        "default": True,
+                        "tooltip": "v2 only: the service's 'portrait' style (its default); off = no style.",
+                    },
+                ),
+                "seed": seed_input("v2 only (the service takes 0-10000000: larger seeds wrap around)."),
             },
             "optional": {
                 "background": (
                     "IMAGE",
-                    {"tooltip": "Optional background picture (long side at most 4096 px, aspect at most 2:1)."},
-                )
+                    {
+                        "tooltip": "Optional background picture (long side at most 4096 px, aspect at most 2:1, at "
+                        "most 5 MB). One for every photo, or one per photo."
+                    },
+                ),
+                "face_image": (
+                    "IMAGE",
+                    {
+                        "tooltip": "v1 only, optional: a face to use (long side at most 2048 px); a predefined_face "
+                        "other than 'none' takes priority."
+                    },
+                ),
             },
             "hidden": HIDDEN,
         }
@@ -92,7 +116,9 @@ class VirtualModel(PackNode):
         bgstyle_scale,
         aspect_ratio,
         seed,
+        portrait_style=True,
         background=None,
+        face_image=None,
         unique_id=None,
     ):
         check = Check(self.DISPLAY_NAME)
@@ -106,32 +132,43 @@ class VirtualModel(PackNode):
         images = image_batch(image)
         check.batch("image", images)
         for item in images:
-            check.sides("image", item.shape[0], item.shape[1], 256, 4096, max_ratio=2.0)
+            check_resolution(check, "image", item, low=256, long_max=4096, max_ratio=2.0)
         masks = checked_masks(check, "mask", mask, images)
+        per_photo: dict[str, list[Any]] = {}
         if background is not None:
-            picture = image_batch(background)[0]
-            check.sides("background", picture.shape[0], picture.shape[1], 1, 4096, max_ratio=2.0)
-            fields["background_image_url"] = ImageRef(check.file_size("background", encode_image(picture), 5))
+            pictures = image_batch(background)
+            check.batch("background", pictures)
+            for picture in pictures:
+                check_resolution(check, "background", picture, low=1, long_max=4096, max_ratio=2.0)
+            encoded = [check.file_size("background", e, 5) for e in await encode_all(list(pictures), encode_image)]
+            per_photo["background_image_url"] = spread(check, "background", [ImageRef(e) for e in encoded], len(images))
         if model == "wanx-virtualmodel":
             check.choice("predefined_face", predefined_face, FACES)
             if predefined_face != "none":
                 fields["predefined_face_id"] = predefined_face
+            if face_image is not None:
+                picture = image_batch(face_image)[0]
+                check_resolution(check, "face_image", picture, low=1, long_max=2048)
+                fields["face_image_url"] = ImageRef(check.file_size("face_image", encode_image(picture), 5))
         else:
             # UNCONFIRMED placement: the doc lists these among the input fields, so they go in input.
             fields.update(
                 realPerson=bool(real_person),
                 bgstyle_scale=float(check.number("bgstyle_scale", bgstyle_scale, 0.0, 1.0)),
                 aspect_ratio=check.choice("aspect_ratio", aspect_ratio, ASPECTS),
+                style="portrait" if portrait_style else "",
                 seed=int(seed) % 10_000_001,
             )
+        encoded_masks = [check.file_size("mask", e, 5) for e in await encode_all(masks, encode_mask)]
         jobs = []
         for index, picture in enumerate(await encode_all(list(images), encode_image)):
             body = {
                 "model": model,
                 "input": {
                     "base_image_url": ImageRef(check.file_size("image", picture, 5)),
-                    "mask_image_url": ImageRef(encode_mask(masks[index])),
+                    "mask_image_url": ImageRef(encoded_masks[index]),
                     **fields,
+                    **{key: refs[index] for key, refs in per_photo.items()},
                 },
                 "parameters": {"short_side_size": short_side_size, "n": int(n)},
             }
@@ -179,12 +216,13 @@ class ShoeModel(PackNode):
         views = list(image_batch(shoes)) + (list(image_batch(shoes_2)) if shoes_2 is not None else [])
         if not 1 <= len(views) <= 2:
             raise check.fail(
-                "shoes", f"holds {len(views)} views with shoes_2; the service takes 1 or 2 (fewer than 3)."
+                "shoes", f"and shoes_2 hold {len(views)} views in all; the service takes 1 or 2 (fewer than 3)."
             )
         check.number("n", n, 1, 4)
         check.number("scale", scale, 2.0, 8.0)
+        # The spec states only the aspect range [2:3, 3:2] and <5 MB; the pixel range is assumed (UNCONFIRMED).
         for name, item in [("template", t) for t in templates] + [("shoes", v) for v in views]:
-            check.sides(name, item.shape[0], item.shape[1], 64, 4096, max_ratio=1.5)
+            check_resolution(check, name, item, low=64, long_max=4096, max_ratio=1.5)
         shoe_refs = [ImageRef(check.file_size("shoes", e, 5)) for e in await encode_all(views, encode_image)]
         jobs = []
         for index, picture in enumerate(await encode_all(list(templates), encode_image)):

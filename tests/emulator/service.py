@@ -503,6 +503,10 @@ class Emulator:
         if model.name == "wanx-background-generation-v2" and found.get("base_image_url"):
             if found["base_image_url"][0].mode != "RGBA":
                 raise TaskFailure("BadRequest.UnsupportedFileFormat", "Base image require RGBA format, but is RGB")
+        if model.name in ("wanx-virtualmodel", "virtualmodel-v2") and found.get("mask_image_url"):
+            # Spec 11.12: the mask has the base image's resolution (added by the portrait / e-commerce engineer).
+            if found["mask_image_url"][0].size != found["base_image_url"][0].size:
+                raise TaskFailure("InvalidParameter", "mask_image_url must have the resolution of base_image_url.")
         if model.name == "facechain-generation":
             resources = body.get("resources") or []
             style = (body.get("parameters") or {}).get("style", "")
@@ -747,6 +751,58 @@ def _gateway_checks(model: catalog.Model, body: dict[str, Any]) -> None:
             raise ApiError(400, "InvalidParameter", "input.prompt is longer than 800 characters.")
     if model.name == "wanx-poster-generation-v1" and par != {}:
         raise ApiError(400, "InvalidParameter", "parameters must be present as {} for the poster model.")
+    _portrait_commerce_checks(model.name, body.get("input") or {}, par or {})
+
+
+# Added by the portrait / e-commerce engineer: the required fields and enumerations of spec 11.9-11.13, so that the
+# nodes' requests are checked against the documented shapes (a wrong type or value is a 400, as at the gateway).
+FACECHAIN_STYLES = {
+    "f_idcard_male",
+    "f_business_male",
+    "f_idcard_female",
+    "f_business_female",
+    "m_springflower_female",
+    "f_summersport_female",
+    "f_autumnleaf_female",
+    "m_winterchinese_female",
+    "f_hongkongvintage_female",
+    "f_lightportray_female",
+    "portrait_url_template",
+    "train_free_portrait_url_template",
+}
+
+
+def _portrait_commerce_checks(name: str, inp: dict[str, Any], par: dict[str, Any]) -> None:
+    def bad(message: str) -> None:
+        raise ApiError(400, "InvalidParameter", message)
+
+    if name == "wanx-style-repaint-v1":
+        index = inp.get("style_index")
+        if not isinstance(index, int) or index not in {-1, *range(10), 14, 15, *range(30, 41)}:
+            bad("input.style_index is missing or not a documented style.")
+        if index == -1 and not inp.get("style_ref_url"):
+            bad("input.style_ref_url is required when style_index is -1.")
+    elif name == "wanx-style-cosplay-v1" and inp.get("model_index") != 1:
+        bad("input.model_index must be 1.")
+    elif name in ("wanx-virtualmodel", "virtualmodel-v2"):
+        sizes = ["512", "1024"] if name == "wanx-virtualmodel" else ["1024", "2048"]
+        if par.get("short_side_size") not in sizes:
+            bad(f"parameters.short_side_size must be one of {sizes} (a string).")
+        for key in ("prompt", "face_prompt"):
+            if not isinstance(inp.get(key), str) or not inp[key] or len(inp[key]) >= 100:
+                bad(f"input.{key} is required and must be shorter than 100 characters.")
+    elif name == "shoemodel-v1":
+        shoes = inp.get("shoe_image_url")
+        if not isinstance(shoes, list) or not 1 <= len(shoes) <= 2:
+            bad("input.shoe_image_url must be a list of fewer than 3 images.")
+    elif name == "facechain-generation":
+        style = par.get("style")
+        if style not in FACECHAIN_STYLES:
+            bad("parameters.style is missing or unknown.")
+        if style in ("portrait_url_template", "train_free_portrait_url_template") and not inp.get("template_url"):
+            bad("input.template_url is required in template modes.")
+        if style == "train_free_portrait_url_template" and not 1 <= len(inp.get("user_urls") or []) <= 5:
+            bad("input.user_urls must hold 1 to 5 photos in train-free mode.")
 
 
 def _huge_png() -> bytes:

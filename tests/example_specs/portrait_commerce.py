@@ -33,6 +33,17 @@ EXAMPLES = {
         "nodes": {
             "photos": ("LoadImage", {"image": "portrait.png"}),
             "check": ("DashScopeImgFaceCheck", {}),
+            "note": (
+                "Note",
+                {
+                    "text": "Face Check stops the workflow before the paid training when no photo is usable (switch "
+                    "require_all on to stop when any photo fails). Training runs once: ComfyUI re-uses its result "
+                    "while the photos are unchanged, and the resource id is shown on the Train node when it is done. "
+                    "To re-use the likeness in any other workflow without training again, paste that id into FaceChain "
+                    "Generate's resource_id widget (no Train node needed).\n\n"
+                    "训练只需一次：完成后训练节点上会显示 resource id；在其他工作流中把它粘贴到 FaceChain 生成节点的 resource_id，即可复用，无需重新训练。",
+                },
+            ),
             "train": ("DashScopeImgFaceChainTrain", {"timeout_minutes": 60}),
             "generate": (
                 "DashScopeImgFaceChainGenerate",
@@ -86,6 +97,38 @@ EXAMPLES = {
         "links": [
             ("photo", "IMAGE", "virtual", "image"),
             ("photo", "MASK", "virtual", "mask"),
+            ("virtual", "images", "save", "images"),
+        ],
+    },
+    # v2 with a background picture. The garment mask is painted in LoadImage's mask editor (see the Note).
+    "commerce_virtual_model": {
+        "nodes": {
+            "photo": ("LoadImage", {"image": "model_photo.png"}),
+            "background": ("LoadImage", {"image": "beach.png"}),
+            "note": (
+                "Note",
+                {
+                    "text": "Garment mask: right-click the model photo's Load Image > Open in MaskEditor, paint over "
+                    "the clothes to keep, Save. The painted area is that node's MASK output (white = keep), already "
+                    "the photo's size. The background picture is optional (long side at most 4096 px).\n\n"
+                    "服装遮罩：右键模特照片的“加载图像” > 在遮罩编辑器中打开，涂抹要保留的服装后保存；涂抹区域即 MASK（白色 = 保留）。",
+                },
+            ),
+            "virtual": (
+                "DashScopeImgVirtualModel",
+                {
+                    "model": "virtualmodel-v2",
+                    "prompt": "a young woman standing on a sunny beach, full body",
+                    "face_prompt": "smiling, natural makeup",
+                    "n": 2,
+                },
+            ),
+            "save": ("SaveImage", {"filename_prefix": "dashscope/virtual_model"}),
+        },
+        "links": [
+            ("photo", "IMAGE", "virtual", "image"),
+            ("photo", "MASK", "virtual", "mask"),
+            ("background", "IMAGE", "virtual", "background"),
             ("virtual", "images", "save", "images"),
         ],
     },
