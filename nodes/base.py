@@ -7,11 +7,12 @@ from typing import Any
 
 import torch
 
+from .client import InputError
 from .images import batch_images, batch_masks
 from .models import MODELS
 from .runner import JobResult
+from .validation import Check, check_declared
 
-NODE_PREFIX = "DashScopeImg"  # node ids are global across every installed pack: keep ours distinctive
 CATEGORY = "DashScope"
 SEED_MAX = 2147483647
 
@@ -37,6 +38,35 @@ class PackNode:
     RETURN_NAMES: tuple[str, ...] = IMAGE_OUTPUT_NAMES
     OUTPUT_TOOLTIPS: tuple[str, ...] = IMAGE_OUTPUT_TOOLTIPS
     DESCRIPTION = ""
+
+    @classmethod
+    def INPUT_TYPES(cls) -> dict[str, Any]:
+        raise NotImplementedError
+
+    @classmethod
+    def check_widgets(cls, check: Check, values: dict[str, Any]) -> None:
+        """The node's own checks of widget values (lengths, model rules, mode rules). ``values`` holds only what
+        is known: at queue time an input fed by another node is missing. ``run`` calls it too, with everything."""
+
+    @classmethod
+    def VALIDATE_INPUTS(cls, **values: Any) -> bool | str:
+        """ComfyUI calls this when the graph is queued, before any node runs: a bad widget on any pack node
+        refuses the whole graph, so no earlier paid node runs for nothing. Taking **values makes ComfyUI skip
+        its own combo and range checks, so ``check_declared`` repeats them."""
+        known = {k: v for k, v in values.items() if isinstance(v, (str, int, float, bool))}
+        try:
+            cls.checked(known)
+        except InputError as err:
+            return str(err)
+        return True
+
+    @classmethod
+    def checked(cls, values: dict[str, Any]) -> Check:
+        """Run every widget check (declared and node-specific); the Check is returned for the image checks."""
+        check = Check(cls.DISPLAY_NAME)
+        check_declared(check, cls.INPUT_TYPES(), values)
+        cls.check_widgets(check, values)
+        return check
 
 
 def seed_input(note: str = "") -> tuple[str, dict[str, Any]]:

@@ -7,24 +7,13 @@ from typing import Any
 
 from . import models
 from .base import HIDDEN, PackNode, image_outputs, model_tooltip, prompt_input, seed_input
-from .images import encode_image, image_batch
-from .runner import ImageRef, Job, Runner, encode_all
-from .validation import Check
+from .jobs import encoded_batch
+from .runner import ImageRef, Job, Runner
+from .validation import Check, check_field
+from .widgets import widget
 
-WANX_STYLES = [
-    "<auto>",
-    "<photography>",
-    "<portrait>",
-    "<3d cartoon>",
-    "<anime>",
-    "<oil painting>",
-    "<watercolor>",
-    "<sketch>",
-    "<chinese painting>",
-    "<flat illustration>",
-]
-WANX_V1_SIZES = ["1024*1024", "720*1280", "768*1152", "1280*720"]
 NEGATIVE_LIMIT = 500
+WANX_V1 = models.model("wanx-v1")
 
 
 def _negative_input() -> tuple[str, dict[str, Any]]:
@@ -39,34 +28,16 @@ def _negative_input() -> tuple[str, dict[str, Any]]:
 
 
 def _wanx_v1_inputs() -> dict[str, Any]:
+    field = WANX_V1.field
     return {
-        "prompt": prompt_input(800),
-        "negative_prompt": _negative_input(),
-        "style": (
-            WANX_STYLES,
-            {"default": "<auto>", "tooltip": "Painting style of wanx-v1. <auto> lets the model choose."},
-        ),
-        "size": (WANX_V1_SIZES, {"default": "1024*1024", "tooltip": "Output width*height in pixels."}),
-        "n": ("INT", {"default": 1, "min": 1, "max": 4, "tooltip": "Images in this task (1-4); each image is billed."}),
+        "prompt": widget(field("prompt"), "What to draw, Chinese or English"),
+        "negative_prompt": widget(field("negative_prompt"), "What to avoid in the image. Optional"),
+        "style": widget(field("style"), "Painting style; <auto> lets the model choose"),
+        "size": widget(field("size"), "Output width*height in pixels"),
+        # The service's default is 4 images; the node defaults to 1 so a first run bills one image.
+        "n": widget(field("n"), "Images in this task; each is billed", default=1),
         "seed": seed_input("Image i of the task uses seed + i."),
     }
-
-
-def _wanx_v1_job(check: Check, prompt: str, negative_prompt: str, style: str, size: str, n: int, seed: int) -> Job:
-    body = {
-        "model": "wanx-v1",
-        "input": {"prompt": check.text("prompt", prompt, 800, required=True)},
-        "parameters": {
-            "style": check.choice("style", style, WANX_STYLES),
-            "size": check.choice("size", size, WANX_V1_SIZES),
-            "n": int(check.number("n", n, 1, 4)),
-            "seed": int(seed),
-        },
-    }
-    negative = check.text("negative_prompt", negative_prompt, NEGATIVE_LIMIT)
-    if negative:
-        body["input"]["negative_prompt"] = negative
-    return Job(models.model("wanx-v1"), body)
 
 
 class WanxV1TextToImage(PackNode):
@@ -75,68 +46,56 @@ class WanxV1TextToImage(PackNode):
     CATEGORY = "DashScope/Text to Image"
     DESCRIPTION = (
         "通义万相 wanx-v1: text to image in ten styles, 1-4 images per run at 1024x1024, 720x1280, 768x1152 or 1280x720. "
-        "Takes the seed: same seed = same images."
+        f"Takes the seed: same seed = same images. {WANX_V1.price_note()}."
     )
 
     @classmethod
     def INPUT_TYPES(cls) -> dict[str, Any]:
         return {"required": _wanx_v1_inputs(), "hidden": HIDDEN}
 
+    @classmethod
+    def check_widgets(cls, check: Check, values: dict[str, Any]) -> None:
+        for name in ("prompt", "negative_prompt", "style", "size", "n", "ref_strength", "ref_mode"):
+            if name in values:
+                check_field(check, WANX_V1.field(name), values[name])
+
+    @classmethod
+    def job(cls, values: dict[str, Any], reference: Any = None) -> Job:
+        return Job(WANX_V1, WANX_V1.request({**values, "reference": reference}))
+
     async def run(self, prompt, negative_prompt, style, size, n, seed, unique_id=None):
-        job = _wanx_v1_job(Check(self.DISPLAY_NAME), prompt, negative_prompt, style, size, n, seed)
-        return image_outputs(await Runner(self.DISPLAY_NAME, unique_id).run([job]))
+        values = dict(prompt=prompt, negative_prompt=negative_prompt, style=style, size=size, n=n, seed=seed)
+        self.checked(values)
+        return image_outputs(await Runner(self.DISPLAY_NAME, unique_id).run([self.job(values)]))
 
 
-class WanxV1SimilarImage(PackNode):
+class WanxV1SimilarImage(WanxV1TextToImage):
     NODE_ID = "DashScopeImgWanxSimilarImage"
     DISPLAY_NAME = "DashScope wanx-v1 Similar Image"
     CATEGORY = "DashScope/Text to Image"
     DESCRIPTION = (
         "通义万相 wanx-v1 with a reference image: new images that follow the reference's content (repaint) or only "
-        "its style (refonly). Reference: 256-4096 px per side, at most 10 MB. A batch of B references runs B tasks."
+        "its style (refonly). Reference: 256-4096 px per side, at most 10 MB. A batch of B references runs B tasks. "
+        f"{WANX_V1.price_note()}."
     )
 
     @classmethod
     def INPUT_TYPES(cls) -> dict[str, Any]:
-        inputs = {"reference": ("IMAGE", {"tooltip": "Reference image(s); each side 256-4096 px."})}
+        field = WANX_V1.field
+        inputs = {"reference": ("IMAGE", {"tooltip": "Reference image(s); each side 256-4096 px, at most 10 MB."})}
         inputs.update(_wanx_v1_inputs())
-        inputs["ref_strength"] = (
-            "FLOAT",
-            {
-                "default": 0.5,
-                "min": 0.0,
-                "max": 1.0,
-                "step": 0.05,
-                "tooltip": "How close to the reference (0-1); higher = closer.",
-            },
-        )
-        inputs["ref_mode"] = (
-            ["repaint", "refonly"],
-            {
-                "default": "repaint",
-                "tooltip": "repaint: follow the reference's content. refonly: follow only its style.",
-            },
-        )
+        inputs["ref_strength"] = widget(field("ref_strength"), "How close to the reference", default=0.5)
+        inputs["ref_mode"] = widget(field("ref_mode"), "repaint: follow the content. refonly: follow only the style")
         return {"required": inputs, "hidden": HIDDEN}
 
     async def run(
         self, reference, prompt, negative_prompt, style, size, n, seed, ref_strength, ref_mode, unique_id=None
     ):
-        check = Check(self.DISPLAY_NAME)
-        references = image_batch(reference)
-        check.batch("reference", references)
-        check.number("ref_strength", ref_strength, 0.0, 1.0)
-        check.choice("ref_mode", ref_mode, ["repaint", "refonly"])
-        for image in references:
-            check.sides("reference", image.shape[0], image.shape[1], 256, 4096)
-        jobs = []
-        for index, encoded in enumerate(await encode_all(list(references), encode_image)):
-            check.file_size("reference", encoded, 10)
-            job = _wanx_v1_job(check, prompt, negative_prompt, style, size, n, seed)
-            job.body["input"]["ref_img"] = ImageRef(encoded)
-            job.body["parameters"].update(ref_strength=float(ref_strength), ref_mode=ref_mode)
-            job.label = f"reference {index + 1}"
-            jobs.append(job)
+        values = dict(prompt=prompt, negative_prompt=negative_prompt, style=style, size=size, n=n, seed=seed)
+        values.update(ref_strength=ref_strength, ref_mode=ref_mode)
+        check = self.checked(values)
+        references = await encoded_batch(check, "reference", reference, WANX_V1.field("reference").image)
+        jobs = [self.job(values, ImageRef(encoded)) for encoded in references]
         return image_outputs(await Runner(self.DISPLAY_NAME, unique_id).run(jobs))
 
 

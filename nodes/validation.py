@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import torch
 
 from .client import InputError
 from .images import Encoded
+from .models import Field
 
 
 class Check:
@@ -99,3 +101,39 @@ class Check:
                 name, f"holds {tensor.shape[0]} items but the image batch holds {batch}; give 1 or {batch}."
             )
         return tensor[index]
+
+
+def check_field(check: Check, spec_field: Field, value: Any, name: str = "") -> Any:
+    """Check one widget value against its model field (required, enum, range, length); returns it cleaned."""
+    name = name or spec_field.name
+    if value is None or (isinstance(value, str) and not value.strip() and spec_field.type == "string"):
+        if spec_field.required:
+            raise check.fail(name, "is empty; this model needs it.")
+        return None
+    if spec_field.type == "string" and isinstance(value, str):
+        limit = spec_field.max_length if spec_field.max_length is not None else 1_000_000
+        value = check.text(name, value, limit, required=spec_field.required)
+    if spec_field.enum is not None:
+        check.choice(name, value, spec_field.enum)
+    if spec_field.low is not None or spec_field.high is not None:
+        low = spec_field.low if spec_field.low is not None else float("-inf")
+        high = spec_field.high if spec_field.high is not None else float("inf")
+        check.number(name, value, low, high)
+    return value
+
+
+def check_declared(check: Check, input_types: Mapping[str, Any], values: Mapping[str, Any]) -> None:
+    """The checks ComfyUI itself skips once a node has a ``VALIDATE_INPUTS(**kwargs)``: a combo value must be one
+    of its options, a number within its widget's min and max."""
+    declared: dict[str, Any] = {}
+    for section in ("required", "optional"):
+        declared.update(input_types.get(section) or {})
+    for name, value in values.items():
+        spec = declared.get(name)
+        if spec is None or value is None:
+            continue
+        kind, options = spec[0], (spec[1] if len(spec) > 1 else {})
+        if isinstance(kind, (list, tuple)):
+            check.choice(name, value, kind)
+        elif kind in ("INT", "FLOAT") and isinstance(value, (int, float)):
+            check.number(name, value, options.get("min", float("-inf")), options.get("max", float("inf")))

@@ -1,0 +1,31 @@
+"""The official API reference pages the model rows cite (see ../shared/official-reference.md for each page's
+confidence). One constant per page, so a moved page is a one-line change."""
+
+_ZH = "https://help.aliyun.com/zh/model-studio/"
+
+WANX_V1 = _ZH + "text-to-image-api-reference"
+WAN_T2I_V2 = "https://help.aliyun.com/en/model-studio/text-to-image-v2-api-reference"
+QWEN_IMAGE = _ZH + "qwen-image-api"
+QWEN_IMAGE_EDIT = _ZH + "qwen-image-edit-api"
+Z_IMAGE = _ZH + "z-image-api-reference"  # not found in the stored copies: every fact of it is UNCONFIRMED
+STABLE_DIFFUSION = _ZH + "developer-reference/stable-diffusion-apis"  # copy of the retired page
+FLUX = _ZH + "developer-reference/flux"  # no official copy found: every fact of it is UNCONFIRMED
+BACKGROUND = _ZH + "wanx-background-generation-api-reference"
+SKETCH = _ZH + "wanx-sketch-to-image-api-reference"
+X_PAINTING = _ZH + "vary-region-api-reference"
+IMAGE_EDIT = _ZH + "wanx-image-edit-api-reference"
+SEGMENTATION = _ZH + "image-instance-segmentation-api-reference"
+OUT_PAINTING = _ZH + "image-scaling-api"
+ERASE = "https://www.alibabacloud.com/help/en/model-studio/image-erase-completion-api-reference"
+STYLE_REPAINT = _ZH + "portrait-style-redraw-api-reference"
+FACE_DETECT = "https://help.aliyun.com/en/model-studio/facechain-face-detection-api"
+FILES = _ZH + "model-customization-file-management-service"
+FACECHAIN_FINETUNE = _ZH + "facechain-finetune-api"
+FACECHAIN_GENERATION = _ZH + "facechain-generation"
+VIRTUAL_MODEL = _ZH + "virtual-model-api-details"
+SHOE_MODEL = _ZH + "shoe-model-api"
+POSTER = _ZH + "creative-poster-generation-api"
+WORDART_SEMANTIC = _ZH + "word-transformer-api"
+WORDART_TEXTURE = _ZH + "fill-texture-effect-api"
+LIFECYCLE = _ZH + "model-depreciation"
+TASKS = "https://help.aliyun.com/model-studio/developer-reference/manage-asynchronous-tasks"

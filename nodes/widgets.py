@@ -1,0 +1,75 @@
+"""ComfyUI input declarations rendered from model fields: option lists, ranges, defaults and tooltips that
+state each model's limits and sources, so a limit is written once (in the model row)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from .models import Field, ModelSpec
+
+AUTO = "auto"  # a choice meaning "leave the field out: the model's own default applies"
+
+
+def tooltip_for(spec_field: Field, lead: str = "") -> str:
+    """Lead text, then the field's documented rule, then UNCONFIRMED where no official page states it."""
+    parts = [lead or spec_field.note.capitalize() or spec_field.name]
+    if spec_field.note and lead:
+        parts.append(spec_field.note.capitalize())
+    limits = spec_field.limits_text()
+    if limits:
+        parts.append(limits[:1].upper() + limits[1:])
+    if not spec_field.confirmed:
+        parts.append(spec_field.source)
+    return ". ".join(p.rstrip(".") for p in parts if p) + "."
+
+
+def widget(
+    spec_field: Field,
+    lead: str = "",
+    *,
+    default: Any = None,
+    choices: Sequence[Any] | None = None,
+    **options: Any,
+) -> tuple[Any, dict[str, Any]]:
+    """One input declaration for a field: a combo for an enum, INT/FLOAT with the documented range, BOOLEAN, or
+    STRING. ``default`` overrides the widget default (else the service default, else the first/lowest value)."""
+    tip = {"tooltip": tooltip_for(spec_field, lead)}
+    if choices is not None or spec_field.enum is not None:
+        values = list(choices if choices is not None else spec_field.enum or ())
+        first = default if default is not None else (spec_field.default if spec_field.has_default else values[0])
+        return values, {"default": first, **tip, **options}
+    if spec_field.type in ("integer", "number"):
+        kind = "INT" if spec_field.type == "integer" else "FLOAT"
+        declared: dict[str, Any] = {}
+        if spec_field.low is not None:
+            declared["min"] = int(spec_field.low) if kind == "INT" else spec_field.low
+        if spec_field.high is not None:
+            declared["max"] = int(spec_field.high) if kind == "INT" else spec_field.high
+        fallback = spec_field.default if spec_field.has_default else declared.get("min", 0)
+        value = default if default is not None else fallback
+        if kind == "FLOAT":
+            declared.setdefault("step", 0.05)
+        return kind, {"default": value, **declared, **tip, **options}
+    if spec_field.type == "boolean":
+        value = default if default is not None else (spec_field.default if spec_field.has_default else False)
+        return "BOOLEAN", {"default": bool(value), **tip, **options}
+    if spec_field.type == "string":
+        multiline = spec_field.max_length is None or spec_field.max_length > 60
+        return "STRING", {"multiline": multiline, "default": default or "", **tip, **options}
+    raise ValueError(f"{spec_field.path}: a {spec_field.type} field is a connection, not a widget")
+
+
+def model_choices(specs: Sequence[ModelSpec]) -> list[str]:
+    return [spec.name for spec in specs]
+
+
+def model_widget(specs: Sequence[ModelSpec], lead: str, default: str = "") -> tuple[list[str], dict[str, Any]]:
+    """A model picker whose tooltip gives each model's list price and status (retired, scheduled, trial only)."""
+    lines = [lead]
+    for spec in specs:
+        notes = [n for n in (spec.price_note(), spec.status_note()) if n]
+        if notes:
+            lines.append(f"• {spec.name}: {'; '.join(notes)}")
+    names = model_choices(specs)
+    return names, {"default": default or names[0], "tooltip": "\n".join(lines)}
