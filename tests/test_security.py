@@ -345,11 +345,20 @@ def test_read_modify_write_loses_no_update(pack, tmp_path, monkeypatch):
         for i in range(5):
             settings.update_config(lambda c, name=name, i=i: c.__setitem__(f"{name}{i}", i), path)
 
-    threads = [threading.Thread(target=writer, args=(f"w{n}-",)) for n in range(6)]
+    failures: list[BaseException] = []
+
+    def guarded(name: str) -> None:
+        try:
+            writer(name)
+        except BaseException as exc:  # a thread's exception would otherwise vanish
+            failures.append(exc)
+
+    threads = [threading.Thread(target=guarded, args=(f"w{n}-",)) for n in range(6)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    assert failures == []
     assert len(json.loads(path.read_text())) == 30
 
 

@@ -77,7 +77,7 @@ def config_path(environ: Mapping[str, str] | None = None) -> Path:
 def _private_dir(folder: Path) -> None:
     """Create the folder owner-only; the pack's own data folder is kept owner-only even if it existed."""
     if not folder.exists():
-        folder.mkdir(parents=True, mode=0o700)
+        folder.mkdir(parents=True, mode=0o700, exist_ok=True)  # exist_ok: another thread may win the race
         os.chmod(folder, 0o700)
     elif folder.name == FOLDER_NAME:
         os.chmod(folder, 0o700)
