@@ -256,7 +256,7 @@ class Gate:
 
 def register(routes: Any, gate: Gate | None = None) -> Gate:
     """Attach the handlers to an aiohttp RouteTableDef (ComfyUI's ``PromptServer.instance.routes``), every one
-    behind the gate. Returns the gate (tests read its token like the pack's page does, through GET)."""
+    behind the gate: a route the pack adds later is declared here too, under ``@guarded``. Returns the gate."""
     import asyncio
 
     from aiohttp import web
@@ -290,7 +290,10 @@ def register(routes: Any, gate: Gate | None = None) -> Gate:
     @routes.get(ROUTE)
     @guarded
     async def get_settings(request: web.Request) -> web.Response:
-        return web.json_response({**settings_view(), "token": gate.token})
+        try:
+            return web.json_response({**settings_view(), "token": gate.token})
+        except ConfigError as err:  # the page still gets its token, so a later save shows this error, not a 403
+            return web.json_response({"error": str(err), "config_error": True, "token": gate.token}, status=500)
 
     @routes.post(ROUTE)
     @guarded

@@ -35,8 +35,8 @@ let token = "";
 async function readSettings() {
   const response = await api.fetchApi(ROUTE);
   const data = await response.json();
+  token = data.token || token;  // also on an error answer (a damaged settings file), so saves report that error
   if (!response.ok) throw new Error(data.error || `HTTP ${response.status}`);
-  token = data.token || "";
   return data;
 }
 
@@ -143,7 +143,11 @@ function renderPanel() {
     el("div", { style: { display: "flex", gap: "8px", marginTop: "8px" } }, saveRest, test),
     message,
   );
-  callRoute(ROUTE).then(show).catch((error) => say(error.message, false));
+  callRoute(ROUTE).then(show).catch((error) => {
+    status.textContent = "DashScope settings unavailable:";
+    status.style.color = "var(--p-red-400, #f44336)";
+    say(error.message, false);
+  });
   return panel;
 }
 

@@ -286,8 +286,8 @@ def _refusal(key: str, key_source: str, base_url: str, url_source: str, workspac
     if key_source == "env" and url_source == "config" and not is_official_host(url_host(base_url)):
         return (
             f"The DASHSCOPE_API_KEY key is not sent to {url_host(base_url)}: that base URL comes from the settings "
-            "file and is not an official DashScope host. Save a key for that host in Settings > DashScope, or set "
-            "DASHSCOPE_BASE_URL in the environment."
+            "file and is not an official DashScope host. Clear the custom base URL in Settings > DashScope, or set "
+            "DASHSCOPE_BASE_URL in the environment if that host is meant to get the key."
         )
     if workspace and not _PLAIN_ID.fullmatch(workspace):
         return "The workspace id may only hold letters, digits, '-' and '_' (e.g. llm-abc123)."
