@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -331,19 +332,44 @@ def font_files() -> list[str]:
     return [NO_FONT_FILE, *sorted(p.name for p in directory.iterdir() if p.suffix.lower() in FONT_SUFFIXES)]
 
 
+MAX_FONT_BYTES = 30 * 1024 * 1024
+
+
+def read_font_file(check: Check, font_file: str) -> Encoded:
+    """A .ttf/.otf that really lies in the fonts folder: a symlink out of it (to ~/.ssh, say) is refused, and the
+    size is checked on the opened file before it is read, so nothing else on the disk can be uploaded."""
+    directory = font_directory()
+    refused = check.fail(
+        "font_file", f"is {font_file!r}, which is not a .ttf/.otf file in ComfyUI's input/fonts folder."
+    )
+    if directory is None or Path(font_file).name != font_file or Path(font_file).suffix.lower() not in FONT_SUFFIXES:
+        raise refused
+    try:
+        folder = directory.resolve(strict=True)
+        path = (folder / font_file).resolve(strict=True)
+    except (OSError, RuntimeError):  # missing, or a symlink loop
+        raise refused from None
+    if not path.is_relative_to(folder) or path.suffix.lower() not in FONT_SUFFIXES:
+        raise check.fail("font_file", f"is {font_file!r}, a link that leads out of the fonts folder; refused.")
+    try:
+        with open(path, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise refused
+            if info.st_size > MAX_FONT_BYTES:
+                raise check.fail("font_file", f"is {info.st_size / 1024**2:.0f} MB, larger than 30 MB.")
+            data = handle.read(MAX_FONT_BYTES + 1)
+    except OSError as exc:
+        raise check.fail("font_file", f"is {font_file!r}, which cannot be read ({exc.strerror or exc}).") from None
+    if len(data) > MAX_FONT_BYTES:  # it grew after the check
+        raise check.fail("font_file", "is larger than 30 MB.")
+    return Encoded(data, path.suffix.lower().lstrip("."), 0, 0)
+
+
 def font_fields(check: Check, font_name: str, font_file: str) -> dict[str, Any]:
     """font_name, or ttf_url for a custom font file (uploaded to temporary storage like an image)."""
     if font_file and font_file != NO_FONT_FILE:
-        directory = font_directory()
-        path = (directory / font_file) if directory else None
-        if path is None or path.name != font_file or not path.is_file() or path.suffix.lower() not in FONT_SUFFIXES:
-            raise check.fail(
-                "font_file", f"is {font_file!r}, which is not a .ttf/.otf file in ComfyUI's input/fonts folder."
-            )
-        data = path.read_bytes()
-        if len(data) > 30 * 1024 * 1024:
-            raise check.fail("font_file", "is larger than 30 MB.")
-        return {"ttf_url": ImageRef(Encoded(data, path.suffix.lower().lstrip("."), 0, 0))}
+        return {"ttf_url": ImageRef(read_font_file(check, font_file))}
     return {"font_name": check.choice("font_name", font_name, FONTS)}
 
 

@@ -18,6 +18,8 @@ from PIL import Image
 
 # Refuse result images that would decompress into more than this many pixels (a "decompression bomb").
 MAX_RESULT_PIXELS = 8192 * 8192
+# The formats the service answers with; every other decoder PIL has stays out of reach of its bytes.
+SERVICE_FORMATS = ("PNG", "JPEG", "WEBP")
 
 
 @dataclass(frozen=True)
@@ -106,17 +108,24 @@ def encode_mask(mask: torch.Tensor, threshold: float = 0.5) -> Encoded:
     return encode_pil(Image.fromarray(binary_mask(mask, threshold), "L"), lossless=True)
 
 
-def _open_checked(data: bytes) -> Image.Image:
+def open_service_image(data: bytes, max_pixels: int = MAX_RESULT_PIXELS) -> Image.Image:
+    """The one way to decode an image that came from the service (results, label maps): hostile until proven
+    otherwise. Only PNG, JPEG and WebP are tried (no other PIL decoder sees the bytes), and the size in the
+    header is checked against ``max_pixels`` before a single pixel is decoded, so a small "bomb" file that
+    would expand to gigabytes is refused without allocating. Raises ValueError with the reason."""
     try:
-        pil = Image.open(io.BytesIO(data))
-        if pil.width * pil.height > MAX_RESULT_PIXELS:
-            raise ValueError(f"image is {pil.width}x{pil.height}, larger than the {MAX_RESULT_PIXELS} pixels allowed")
+        pil = Image.open(io.BytesIO(data), formats=SERVICE_FORMATS)
+    except Image.DecompressionBombError:  # PIL's own, looser limit, checked on the header as well
+        raise ValueError(f"image is larger than the {max_pixels} pixels allowed") from None
+    except Exception as exc:  # PIL raises many types for corrupt or unsupported data
+        raise ValueError(f"not a PNG, JPEG or WebP image ({type(exc).__name__})") from None
+    if pil.width * pil.height > max_pixels:
+        raise ValueError(f"image is {pil.width}x{pil.height}, more than the {max_pixels} pixels allowed")
+    try:
         pil.load()
-    except ValueError:
-        raise
     except Image.DecompressionBombError:
-        raise ValueError(f"image is larger than the {MAX_RESULT_PIXELS} pixels allowed") from None
-    except Exception as exc:  # PIL raises many types for corrupt data
+        raise ValueError(f"image is larger than the {max_pixels} pixels allowed") from None
+    except Exception as exc:
         raise ValueError(f"not a readable image ({type(exc).__name__})") from None
     return pil
 
@@ -124,7 +133,7 @@ def _open_checked(data: bytes) -> Image.Image:
 def decode_image_u8(data: bytes) -> tuple[torch.Tensor, torch.Tensor | None]:
     """Encoded bytes -> (RGB uint8 [H, W, 3], alpha uint8 [H, W] or None); a quarter of the float size, so a
     batch of results is held compactly until ``batch_images`` writes the final float tensor."""
-    pil = _open_checked(data)
+    pil = open_service_image(data)
     if pil.mode in ("RGBA", "LA", "PA") or (pil.mode == "P" and "transparency" in pil.info):
         rgba = torch.from_numpy(np.array(pil.convert("RGBA")))
         return rgba[..., :3], rgba[..., 3]
@@ -141,9 +150,9 @@ def decode_image(data: bytes) -> tuple[torch.Tensor, torch.Tensor | None]:
     return to_float(rgb), None if alpha is None else to_float(alpha)
 
 
-def decode_gray(data: bytes) -> np.ndarray:
-    """Encoded single-channel image (a label map) -> uint8 [H, W] exactly as stored."""
-    pil = Image.open(io.BytesIO(data))
+def decode_gray(data: bytes, max_pixels: int = MAX_RESULT_PIXELS) -> np.ndarray:
+    """Encoded single-channel image (a label map) -> uint8 [H, W] exactly as stored (checked like every result)."""
+    pil = open_service_image(data, max_pixels)
     if pil.mode not in ("L", "P", "I", "I;16"):
         pil = pil.convert("L")
     return (

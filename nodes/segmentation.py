@@ -10,10 +10,16 @@ import torch
 
 from . import models
 from .base import HIDDEN, PackNode
-from .client import TaskFailedError, TaskOutcome
+from .client import DownloadError, TaskFailedError, TaskOutcome
 from .images import batch_images, decode_gray, encode_image, image_batch, mask_batch
 from .runner import Fetch, ImageRef, Job, JobResult, Runner, download_images, encode_all
 from .validation import Check
+
+# A label map names persons by pixel value (1..255), and each person becomes a full-size float mask: a hostile
+# 166 KB label map with 255 values once cost 9.8 GB. So persons are capped per image, and all masks of a run
+# together must fit a memory budget; both are checked before any mask is allocated.
+MAX_PERSONS = 64
+MAX_MASK_BYTES = 2 * 1024**3
 
 
 def collect_segmentation(outcome: TaskOutcome, fetch: Fetch) -> JobResult:
@@ -24,7 +30,20 @@ def collect_segmentation(outcome: TaskOutcome, fetch: Fetch) -> JobResult:
         raise TaskFailedError(
             "The segmentation answer holds no label image.", code="NoResults", task_id=outcome.task_id
         )
-    label = decode_gray(fetch(label_url))
+    try:
+        label = decode_gray(fetch(label_url))
+    except ValueError as exc:
+        raise DownloadError(
+            f"The label image could not be decoded: {exc}.", code="BadImage", task_id=outcome.task_id
+        ) from None
+    persons = int(np.count_nonzero(np.unique(label)))  # values other than 0 (background)
+    if persons > MAX_PERSONS:
+        raise TaskFailedError(
+            f"The label image names {persons} persons; this node returns at most {MAX_PERSONS} per image "
+            "(each person is a full-size mask).",
+            code="TooManyPersons",
+            task_id=outcome.task_id,
+        )
     extra: dict[str, Any] = {"label": label}
     if vis_url:
         extra["vis"] = download_images([vis_url], fetch, outcome.task_id)[0][0]
@@ -75,24 +94,46 @@ class PersonSegmentation(PackNode):
             jobs.append(Job(models.model("image-instance-segmentation"), body, label=f"image {index + 1}"))
         runner = Runner(self.DISPLAY_NAME, unique_id)
         results = await runner.run(jobs, collect=collect_segmentation)
-        persons, unions, labels, previews = [], [], [], []
-        for result, original in zip(results, images, strict=True):
-            label = torch.from_numpy(result.extra["label"].astype(np.int64))
-            if label.shape != original.shape[:2]:
-                label = torch.nn.functional.interpolate(
-                    label[None, None].float(), size=tuple(original.shape[:2]), mode="nearest"
-                )[0, 0].long()
-            ids = [int(v) for v in torch.unique(label) if v > 0]
-            persons.extend((label == k).float() for k in ids)
-            unions.append((label > 0).float())
-            labels.append((label.float() / 255.0)[..., None].expand(-1, -1, 3))
-            previews.append(result.extra.get("vis", original[..., :3]))
         height, width = images.shape[1], images.shape[2]
-        person_masks = torch.stack(persons) if persons else torch.zeros((1, height, width))
+        label_maps = [_label_at(result.extra["label"], height, width) for result in results]
+        person_ids = [[int(v) for v in torch.unique(label) if v > 0] for label in label_maps]
+        count = sum(len(ids) for ids in person_ids)
+        if max(count, 1) * height * width * 4 > MAX_MASK_BYTES:
+            raise TaskFailedError(
+                f"The {count} person masks of {width}x{height} px would need "
+                f"{count * height * width * 4 / 1024**3:.1f} GB; at most {MAX_MASK_BYTES / 1024**3:.0f} GB. "
+                "Segment fewer or smaller images at a time.",
+                code="TooManyPersons",
+            )
+        # Every output is allocated once at its final size and filled in place (one bool scratch plane).
+        person_masks = torch.zeros((max(count, 1), height, width))
+        unions = torch.empty((len(results), height, width))
+        labels = torch.empty((len(results), height, width, 3))
+        scratch = torch.empty((height, width), dtype=torch.bool)
+        slot = 0
+        for index, (label, ids) in enumerate(zip(label_maps, person_ids, strict=True)):
+            for k in ids:
+                person_masks[slot].copy_(torch.eq(label, k, out=scratch))
+                slot += 1
+            unions[index].copy_(torch.gt(label, 0, out=scratch))
+            labels[index].copy_(label[..., None])
+            labels[index].div_(255.0)
+        previews = [
+            result.extra.get("vis", original[..., :3]) for result, original in zip(results, images, strict=True)
+        ]
         task_ids = "\n".join(r.task_id for r in results)
         if runner.status is not None:
-            runner.status.text(f"{len(persons)} person(s) found\ntask: {', '.join(r.task_id for r in results)}")
-        return person_masks, torch.stack(unions), batch_images(labels), batch_images(previews), len(persons), task_ids
+            runner.status.text(f"{count} person(s) found\ntask: {', '.join(r.task_id for r in results)}")
+        return person_masks, unions, labels, batch_images(previews), count, task_ids
+
+
+def _label_at(label: np.ndarray, height: int, width: int) -> torch.Tensor:
+    """The label map (uint8) at the input image's size; nearest neighbour keeps person numbers intact."""
+    tensor = torch.from_numpy(np.ascontiguousarray(label, dtype=np.uint8))
+    if tensor.shape != (height, width):
+        tensor = torch.nn.functional.interpolate(tensor[None, None].float(), size=(height, width), mode="nearest")
+        tensor = tensor[0, 0].to(torch.uint8)
+    return tensor
 
 
 _EXCEPT = re.compile(r"^(?:all\s+)?(?:except|but|not)\s+(.*)$")

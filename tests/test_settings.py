@@ -107,9 +107,12 @@ def test_aiohttp_routes_answer_without_the_key(routes):
         application = web.Application()
         application.add_routes(table)
         async with TestClient(TestServer(application)) as client:
-            saved = await client.post(routes.ROUTE, json={"api_key": SECRET})
+            # What the pack's own page sends: its Origin, and the token it read from the GET answer.
+            token = (await (await client.get(routes.ROUTE)).json())["token"]
+            own = {"Origin": f"http://{client.host}:{client.port}", routes.TOKEN_HEADER: token}
+            saved = await client.post(routes.ROUTE, json={"api_key": SECRET}, headers=own)
             assert saved.status == 200 and SECRET not in await saved.text()
-            bad = await client.post(routes.ROUTE, json={"region": "mars"})
+            bad = await client.post(routes.ROUTE, json={"region": "mars"}, headers=own)
             assert bad.status == 400 and "Unknown region" in (await bad.json())["error"]
             shown = await client.get(routes.ROUTE)
             body = await shown.text()

@@ -2,7 +2,7 @@
 //
 // The whole panel is one custom-rendered setting whose value is never set, so nothing of it lands in
 // ComfyUI's own settings file. The key is POSTed once to the pack's route and stored server-side in the
-// pack's config file; the panel only ever learns whether a key is set and its last four characters.
+// pack's settings file (its data folder, see README "Security"); the panel only ever learns whether a key is set and its last four characters.
 import { app } from "../../scripts/app.js";
 import { api } from "../../scripts/api.js";
 
@@ -28,13 +28,32 @@ function toast(severity, summary, detail) {
   app.extensionManager?.toast?.add?.({ severity, summary, detail, life: 5000 });
 }
 
-async function callRoute(path, body) {
-  const response = await api.fetchApi(path, body === undefined ? {} : {
+// Every write carries the per-server token that only this page can read (from the GET answer, which another
+// origin cannot read); the server also checks Origin, Host and the JSON content type (nodes/settings_routes.py).
+let token = "";
+
+async function readSettings() {
+  const response = await api.fetchApi(ROUTE);
+  const data = await response.json();
+  token = data.token || token;  // also on an error answer (a damaged settings file), so saves report that error
+  if (!response.ok) throw new Error(data.error || `HTTP ${response.status}`);
+  return data;
+}
+
+async function callRoute(path, body, retried = false) {
+  if (body === undefined) return readSettings();
+  if (!token) await readSettings().catch(() => {});
+  const response = await api.fetchApi(path, {
     method: "POST",
-    headers: { "Content-Type": "application/json" },
+    headers: { "Content-Type": "application/json", "X-DashScope-Pack-Token": token },
     body: JSON.stringify(body),
   });
   const data = await response.json();
+  if (response.status === 403 && data.refused && !retried) {
+    // ComfyUI restarted since the panel opened: the token changed. Fetch the new one and try once more.
+    token = "";
+    return callRoute(path, body, true);
+  }
   if (!response.ok) throw new Error(data.error || `HTTP ${response.status}`);
   return data;
 }
@@ -55,7 +74,8 @@ function renderPanel() {
     status.textContent = view.key_set
       ? `API key set (…${view.key_last4}) from ${view.key_source === "env" ? "the DASHSCOPE_API_KEY environment variable (it wins over this dialog)" : "this dialog"}`
       : "No API key set: paste one below, or set DASHSCOPE_API_KEY before starting ComfyUI.";
-    status.style.color = view.key_set ? "var(--p-green-400, #4caf50)" : "var(--p-orange-400, #ff9800)";
+    if (view.key_refused) status.textContent += ` — not used: ${view.key_refused}`;
+    status.style.color = view.key_set && !view.key_refused ? "var(--p-green-400, #4caf50)" : "var(--p-orange-400, #ff9800)";
     region.value = view.region;
     baseUrl.value = view.base_url;
     workspace.value = view.workspace;
@@ -68,9 +88,13 @@ function renderPanel() {
   };
   const save = async (payload, done) => {
     try {
-      show(await callRoute(ROUTE, payload));
-      say(done, true);
-      toast("success", "DashScope", done);
+      const view = await callRoute(ROUTE, payload);
+      show(view);
+      const note = view.key_dropped
+        ? " The saved key was removed: the base URL is not an official DashScope host. Paste the key for that host and save both together."
+        : "";
+      say(done + note, !note);
+      toast(note ? "warn" : "success", "DashScope", done + note);
     } catch (error) {
       say(error.message, false);
       toast("error", "DashScope", error.message);
@@ -83,13 +107,19 @@ function renderPanel() {
     await save({ api_key: value }, "API key saved on the ComfyUI server.");
   } }, "Save key");
   const clearKey = el("button", { type: "button", onclick: () => save({ clear_key: true }, "API key removed.") }, "Remove key");
-  const saveRest = el("button", { type: "button", onclick: () => save({
-    region: region.value,
-    base_url: baseUrl.value,
-    workspace: workspace.value,
-    request_timeout: Number(timeout.value),
-    max_concurrent: Number(concurrent.value),
-  }, "Connection settings saved.") }, "Save settings");
+  const saveRest = el("button", { type: "button", onclick: () => {
+    const payload = {
+      region: region.value,
+      base_url: baseUrl.value,
+      workspace: workspace.value,
+      request_timeout: Number(timeout.value),
+      max_concurrent: Number(concurrent.value),
+    };
+    // A key typed in the key field travels with the base URL: a custom host keeps a key only if it comes with it.
+    if (key.value) payload.api_key = key.value;
+    key.value = "";
+    return save(payload, "Connection settings saved.");
+  } }, "Save settings");
   const test = el("button", { type: "button", onclick: async () => {
     say("Testing…", true);
     try {
@@ -113,7 +143,11 @@ function renderPanel() {
     el("div", { style: { display: "flex", gap: "8px", marginTop: "8px" } }, saveRest, test),
     message,
   );
-  callRoute(ROUTE).then(show).catch((error) => say(error.message, false));
+  callRoute(ROUTE).then(show).catch((error) => {
+    status.textContent = "DashScope settings unavailable:";
+    status.style.color = "var(--p-red-400, #f44336)";
+    say(error.message, false);
+  });
   return panel;
 }
 
@@ -124,7 +158,7 @@ app.registerExtension({
       id: "DashScopeImage.Connection",
       category: ["DashScope", "Connection", "Key and region"],
       name: "DashScope connection · 百炼连接",
-      tooltip: "The API key is stored on the ComfyUI server in the pack's own config file, never in workflows, images or ComfyUI's settings.",
+      tooltip: "The API key is stored on the ComfyUI server in the pack's own settings file (outside custom_nodes), never in workflows, images or ComfyUI's settings.",
       // A render function: the panel talks to the pack's route and never sets this setting's value.
       type: () => renderPanel(),
       defaultValue: "",

@@ -2,10 +2,13 @@
 
 Every service error carries the service's ``code`` and ``message`` plus ``request_id``, ``task_id`` and the
 HTTP status, so a failure reported on the ComfyUI canvas can be traced at Alibaba Cloud's support desk.
-Messages never contain the API key: the client scrubs it before an error is built (see ``scrub``).
+Messages never contain the API key nor a signed URL's signature: the error class itself scrubs every message
+it is given (``DashScopeError.message``), so no raise site can forget to.
 """
 
 from __future__ import annotations
+
+import re
 
 # The code of a TaskCanceledError raised because the user stopped the wait (not the service cancelling).
 USER_STOP = "Cancelled"
@@ -34,6 +37,12 @@ class MissingApiKeyError(PackError):
         )
 
 
+class KeyRefusedError(PackError):
+    """The key may not be sent with these settings (wrong characters, a foreign or plain-http host); nothing was sent."""
+
+    code = "KeyRefused"
+
+
 class DashScopeError(PackError):
     """An error answered by (or while talking to) the DashScope service."""
 
@@ -49,11 +58,20 @@ class DashScopeError(PackError):
         http_status: int | None = None,
     ):
         self.code = code
-        self.message = message
+        self.message = message  # scrubbed by the property below
         self.request_id = request_id
         self.task_id = task_id
         self.http_status = http_status
         super().__init__(self._render())
+
+    @property
+    def message(self) -> str:
+        return self._message
+
+    @message.setter
+    def message(self, text: str) -> None:
+        # The one place service text enters an error: every later read (str(), .message, a widened copy) is clean.
+        self._message = scrub(str(text))
 
     def _render(self) -> str:
         head = f"DashScope error {self.code}: {self.message}" if self.code else f"DashScope error: {self.message}"
@@ -188,8 +206,23 @@ def error_class_for(code: str, http_status: int | None) -> type[DashScopeError]:
     return InvalidRequestError
 
 
-def scrub(text: str, secret: str | None) -> str:
-    """Remove the API key from text that may echo a request (service messages, exception strings)."""
-    if secret and len(secret) >= 6 and text:
-        text = text.replace(secret, "***")
-    return text
+# Every key this process has used (registered by Settings): a service message may echo any of them.
+_SECRETS: set[str] = set()
+# A URL's query holds a signed URL's signature (OSS/S3 "Signature=", "Expires="...); the path alone is harmless.
+_URL_QUERY = re.compile(r"(https?://[^\s?#'\"<>]+)[?#][^\s'\"<>]*", re.IGNORECASE)
+
+
+def remember_secret(secret: str | None) -> None:
+    """Register a key so that ``scrub`` removes it from every later error message."""
+    if secret and len(secret) >= 6:
+        _SECRETS.add(secret)
+
+
+def scrub(text: str, secret: str | None = None) -> str:
+    """Remove API keys and signed URLs' query strings from text that may echo a request or a result."""
+    if not text:
+        return text
+    remember_secret(secret)
+    for known in sorted(_SECRETS, key=len, reverse=True):
+        text = text.replace(known, "***")
+    return _URL_QUERY.sub(r"\1?…", text)

@@ -9,6 +9,7 @@ import time
 from typing import Any
 
 from .errors import USER_STOP, DashScopeError, TaskCanceledError, TaskFailedError, TaskTimeoutError
+from .ids import checked_id
 from .tasks import PollSchedule, Progress, ProgressCallback
 from .transport import CancelCheck, Transport, sleep_unless_cancelled
 
@@ -87,6 +88,7 @@ def wait_for_job(
 
 def _poll_once(transport: Transport, job_id: str, started: float, timeout: float, report: ProgressCallback) -> str:
     """One status read: the resource id when done, "" while running; raises when the job failed or time is up."""
+    checked_id("job id", job_id)  # it goes into the URL: refuse ../ and ?# before any request
     answer = transport.api("GET", f"/fine-tunes/{job_id}", idempotent=True, task_id=job_id)
     output: dict[str, Any] = answer.get("output") or {}
     status = str(output.get("status") or "UNKNOWN").upper()

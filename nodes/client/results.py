@@ -2,6 +2,8 @@
 
 Result URLs come from the network, so they are treated as hostile: only http(s) is fetched (never
 ``file:`` or anything that reads the local disk), no DashScope header is sent, and the body is capped.
+Result URLs are signed (whoever holds one can fetch the image for 24 h), so none is put into an error or a log
+line; the error class also strips the query of any URL a service message carries (errors.scrub).
 """
 
 from __future__ import annotations
@@ -87,8 +89,11 @@ def successful_urls(output: dict[str, Any], task_id: str = "") -> tuple[list[str
 def check_url(url: str, task_id: str = "") -> None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
+        # The URL itself stays out of the message: result URLs are signed, and errors end up in logs.
         raise DownloadError(
-            f"Refusing to download a result URL that is not http(s): {url[:80]!r}", code="BadResultURL", task_id=task_id
+            f"Refusing to download a result URL that is not http(s) (scheme {parts.scheme[:20]!r}).",
+            code="BadResultURL",
+            task_id=task_id,
         )
 
 

@@ -6,12 +6,14 @@ It knows the service (endpoints, pacing, uploads, polling), nothing about ComfyU
 from __future__ import annotations
 
 import time
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
 from . import results, tasks
+from .errors import DashScopeError, NetworkError, PackError
 from .pacer import pacer_for
-from .settings import Settings
+from .settings import Settings, url_host
 from .tasks import Progress, ProgressCallback, TaskOutcome
 from .transport import CancelCheck, RetryPolicy, Transport
 from .uploads import UPLOAD_CACHE, UploadCache, Uploader
@@ -125,3 +127,31 @@ class DashScopeClient:
 
     def download(self, url: str, *, cancelled: CancelCheck | None = None, task_id: str = "") -> bytes:
         return results.download(self.transport, url, cancelled=cancelled, task_id=task_id)
+
+    def check_connection(self) -> dict[str, Any]:
+        """Try the key with a request that creates nothing (a random task id answers UNKNOWN).
+
+        A host that is neither official nor chosen in the environment is reported only as reachable or not:
+        its answer is never shown, so the settings dialog cannot be used to read other servers' pages."""
+        host = url_host(self.settings.base_url)
+        try:
+            self.transport.api("GET", f"/tasks/{uuid.uuid4()}", idempotent=True)
+        except DashScopeError as err:
+            if self.settings.trusted_host:
+                return {"ok": False, "code": err.code, "message": str(err)}
+            reachable = not isinstance(err, NetworkError)
+            return {
+                "ok": False,
+                "code": "Reachable" if reachable else "NotReachable",
+                "message": _foreign(host, reachable),
+            }
+        except PackError as err:
+            return {"ok": False, "code": getattr(err, "code", "NoKey"), "message": str(err)}
+        if not self.settings.trusted_host:
+            return {"ok": True, "code": "Reachable", "message": _foreign(host, True)}
+        return {"ok": True, "message": f"The key works with {self.settings.base_url}."}
+
+
+def _foreign(host: str, reachable: bool) -> str:
+    state = "reachable" if reachable else "not reachable"
+    return f"{host} is {state}. It is not an official DashScope host, so its answer is not shown."

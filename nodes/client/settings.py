@@ -1,25 +1,41 @@
-"""Where the client's settings come from: environment first, then the pack's own config file.
+"""Where the client's settings come from: environment first, then the pack's own settings file.
 
 The API key is never a node widget (widget values are saved into every workflow JSON and every PNG).
 Lookup order, first hit wins:
-  key:       DASHSCOPE_API_KEY  >  config file "api_key"
-  base URL:  DASHSCOPE_BASE_URL  >  DASHSCOPE_HTTP_BASE_URL (the SDK's name)  >  config "base_url"
-             >  the region's URL (DASHSCOPE_REGION or config "region", default China)
-  workspace: DASHSCOPE_WORKSPACE  >  config "workspace"
-The config file lives in the pack folder (``config/dashscope.json``, git-ignored, mode 0600) unless
-DASHSCOPE_PACK_CONFIG names another path.
+  key:       DASHSCOPE_API_KEY  >  settings file "api_key"
+  base URL:  DASHSCOPE_BASE_URL  >  DASHSCOPE_HTTP_BASE_URL (the SDK's name)  >  settings file "base_url"
+             >  the region's URL (DASHSCOPE_REGION or settings "region", default China)
+  workspace: DASHSCOPE_WORKSPACE  >  settings file "workspace"
+
+The settings file is ``settings.json`` in the pack's data folder (``paths.data_dir()``: outside the pack, so
+no zip of custom_nodes carries the key, and outside ComfyUI's user folder, which ComfyUI serves at /userdata),
+folder 0700, file 0600; DASHSCOPE_PACK_CONFIG names another file. A file left at the old place
+(``<pack>/config/dashscope.json``) is moved there on first use.
+
+The key is bound to its host: it goes only to an official DashScope host, to a base URL chosen in the
+environment (the emulator), or to a host saved in the dialog together with that key. A ``refusal`` on the
+Settings says why the key may not be sent; the transport raises it instead of sending anything.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ipaddress
 import json
+import logging
 import os
 import re
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+
+from .errors import PackError, remember_secret
+from .paths import FOLDER_NAME, data_dir
+
+log = logging.getLogger("comfyui_dashscope")
 
 REGIONS: dict[str, str] = {
     "china": "https://dashscope.aliyuncs.com/api/v1",
@@ -27,20 +43,201 @@ REGIONS: dict[str, str] = {
 }
 DEFAULT_REGION = "china"
 
+# Hosts run by Alibaba Cloud for DashScope (official reference: the two regional hosts, the Virginia host, and the
+# workspace hosts {WorkspaceId}.{region}.maas.aliyuncs.com). A key may go to these whatever the settings file says.
+OFFICIAL_HOSTS = frozenset({"dashscope.aliyuncs.com", "dashscope-intl.aliyuncs.com", "dashscope-us.aliyuncs.com"})
+_WORKSPACE_HOST = re.compile(r"[a-z0-9][a-z0-9-]{0,62}\.(?:cn-beijing|ap-southeast-1|us-east-1)\.maas\.aliyuncs\.com")
+
+SETTINGS_FILE = "settings.json"
 _PACK_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_CONFIG_PATH = _PACK_ROOT / "config" / "dashscope.json"
+LEGACY_CONFIG_PATH = _PACK_ROOT / "config" / "dashscope.json"
 
-_URL_RE = re.compile(r"^https?://[A-Za-z0-9.\-\[\]:]+(/[^\s]*)?$")
+_PLAIN_ID = re.compile(r"[A-Za-z0-9_-]+")
 
 
+class ConfigError(PackError):
+    """The settings file exists but cannot be used; it is never overwritten until the user fixes it."""
+
+
+class BaseUrlError(ValueError):
+    """A base URL the key may not be sent to; the message says why."""
+
+
+# ---- where the file lives ----------------------------------------------------------------------
 def config_path(environ: Mapping[str, str] | None = None) -> Path:
     environ = os.environ if environ is None else environ
     override = environ.get("DASHSCOPE_PACK_CONFIG")
-    return Path(override) if override else DEFAULT_CONFIG_PATH
+    if override:
+        return Path(override)
+    path = data_dir(environ) / SETTINGS_FILE
+    _move_legacy_file(path)
+    return path
 
 
-def is_valid_base_url(url: str) -> bool:
-    return bool(_URL_RE.match(url.strip()))
+def _private_dir(folder: Path) -> None:
+    """Create the folder owner-only; the pack's own data folder is kept owner-only even if it existed."""
+    if not folder.exists():
+        folder.mkdir(parents=True, mode=0o700, exist_ok=True)  # exist_ok: another thread may win the race
+        os.chmod(folder, 0o700)
+    elif folder.name == FOLDER_NAME:
+        os.chmod(folder, 0o700)
+
+
+def _move_legacy_file(target: Path) -> None:
+    """Move a settings file from the pack folder (where it ended up in backups) to the data folder, once."""
+    legacy = LEGACY_CONFIG_PATH
+    if not legacy.is_file():
+        return
+    with config_lock(target):
+        if not legacy.is_file():  # another process moved it while we waited
+            return
+        if target.exists():
+            log.warning("DashScope: an old settings file is left at %s; it is no longer read, delete it.", legacy)
+            return
+        try:
+            # Moved byte for byte: a damaged file stays damaged (and loud) rather than being replaced.
+            _write_bytes(legacy.read_bytes(), target)
+            legacy.unlink()
+        except OSError as exc:
+            raise ConfigError(
+                f"Could not move the DashScope settings file from {legacy} to {target} ({exc.strerror or exc})."
+            ) from None
+        with contextlib.suppress(OSError):
+            legacy.parent.rmdir()  # only when empty
+        log.info("DashScope: moved the settings file from %s to %s", legacy, target)
+
+
+@contextlib.contextmanager
+def config_lock(path: Path) -> Iterator[None]:
+    """An exclusive lock beside the settings file, held across read-modify-write by every process."""
+    _private_dir(path.parent)
+    handle = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        if os.name == "nt":
+            import msvcrt
+
+            msvcrt.locking(handle, msvcrt.LK_LOCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)  # closing releases the lock on every platform
+
+
+# ---- reading and writing -------------------------------------------------------------------------
+def read_config(path: Path | None = None) -> dict[str, Any]:
+    """The settings file as a dict ({} when there is none). A damaged file raises ConfigError: replacing it
+    with the next save would silently lose the key, so the user is told instead."""
+    path = path or config_path()
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        raise ConfigError(
+            f"The DashScope settings file {path} cannot be read ({type(exc).__name__}: {exc}). It was left as it "
+            "is: fix it or delete it, then save the settings again (Settings > DashScope)."
+        ) from None
+    if not isinstance(data, dict):
+        raise ConfigError(
+            f"The DashScope settings file {path} does not hold a JSON object. It was left as it is: fix it or "
+            "delete it, then save the settings again (Settings > DashScope)."
+        )
+    return data
+
+
+def _write_bytes(data: bytes, path: Path) -> None:
+    _private_dir(path.parent)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".dashscope-", suffix=".json")
+    try:
+        if hasattr(os, "fchmod"):  # not on Windows, where the user's profile folder is private anyway
+            os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    os.chmod(path, 0o600)
+
+
+def write_config(data: Mapping[str, Any], path: Path | None = None) -> None:
+    """Write the settings atomically with owner-only permissions (they hold the API key)."""
+    path = path or config_path()
+    _write_bytes(json.dumps(dict(data), ensure_ascii=False, indent=2).encode("utf-8"), path)
+
+
+def update_config(change: Callable[[dict[str, Any]], None], path: Path | None = None) -> dict[str, Any]:
+    """Read, change and write the settings under the lock, so two ComfyUI processes cannot lose an update.
+    ``change`` may raise to abandon the update; the file is then untouched."""
+    path = path or config_path()
+    with config_lock(path):
+        config = read_config(path)
+        change(config)
+        write_config(config, path)
+    return config
+
+
+# ---- what may be sent where ------------------------------------------------------------------------
+def is_loopback_host(host: str) -> bool:
+    host = host.strip("[]").lower()
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def is_official_host(host: str) -> bool:
+    host = host.lower().rstrip(".")
+    return host in OFFICIAL_HOSTS or bool(_WORKSPACE_HOST.fullmatch(host))
+
+
+def url_host(url: str) -> str:
+    return (urlsplit(url.strip()).hostname or "").lower()
+
+
+def checked_base_url(url: str) -> str:
+    """The URL without a trailing slash, if a key may be sent to it: https (http only to a loopback host), a
+    host, no user:password@, no query or fragment. Raises BaseUrlError saying what is wrong."""
+    url = url.strip().rstrip("/")
+    if any(ch.isspace() or ord(ch) < 0x21 or ord(ch) > 0x7E for ch in url):
+        raise BaseUrlError("The base URL may only hold printable ASCII characters without spaces.")
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        raise BaseUrlError(f"The base URL {url!r} is not a valid URL.") from None
+    host = parts.hostname or ""
+    if "@" in parts.netloc:
+        raise BaseUrlError("The base URL may not carry a user name or password (user:password@host).")
+    if "?" in url or "#" in url:
+        raise BaseUrlError("The base URL may not carry a query (?…) or a fragment (#…).")
+    if not host:
+        raise BaseUrlError(f"The base URL {url!r} names no host.")
+    if parts.scheme == "https" or (parts.scheme == "http" and is_loopback_host(host)):
+        return url
+    raise BaseUrlError(
+        f"The base URL {url!r} is refused: only https:// URLs are allowed (plain http:// only to this machine), "
+        "because the API key travels with every request."
+    )
+
+
+def key_problem(key: str) -> str:
+    """Why a key cannot go into an HTTP header ("" when it can): only printable ASCII, at least 8 characters."""
+    if any(ord(ch) < 0x21 or ord(ch) > 0x7E for ch in key):
+        return (
+            "The API key holds characters that cannot be sent in an HTTP header (only printable ASCII without spaces "
+            "is possible; a DashScope key looks like sk-…). Copy it again from the 百炼 / Model Studio console."
+        )
+    if len(key) < 8:
+        return "That does not look like a DashScope API key (they look like sk-…)."
+    return ""
 
 
 @dataclass(frozen=True)
@@ -56,36 +253,16 @@ class Settings:
     # {"wanx-v1": {"concurrency": 4, "qps": 2}}
     model_limits: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     key_source: str = "none"  # "env" | "config" | "none": shown in the settings dialog
+    base_url_source: str = "region"  # "env" | "config" | "region"
+    refusal: str = ""  # why the key may not be sent with these settings ("" = it may)
 
+    def __post_init__(self) -> None:
+        remember_secret(self.api_key)  # so every error message scrubs it, wherever it was built
 
-def read_config(path: Path | None = None) -> dict[str, Any]:
-    path = path or config_path()
-    try:
-        with open(path, encoding="utf-8") as handle:
-            data = json.load(handle)
-    except FileNotFoundError:
-        return {}
-    except (OSError, ValueError):
-        # A damaged file must not take the whole pack down; the settings dialog can rewrite it.
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def write_config(data: Mapping[str, Any], path: Path | None = None) -> None:
-    """Write the config atomically with owner-only permissions (it holds the API key)."""
-    path = path or config_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".dashscope-", suffix=".json")
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(dict(data), handle, ensure_ascii=False, indent=2)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    os.chmod(path, 0o600)
+    @property
+    def trusted_host(self) -> bool:
+        """An official host, or one chosen in the environment: its answers may be shown to the user."""
+        return self.base_url_source == "env" or is_official_host(url_host(self.base_url))
 
 
 def _number(value: Any, default: float, low: float, high: float) -> float:
@@ -94,6 +271,27 @@ def _number(value: Any, default: float, low: float, high: float) -> float:
     except (TypeError, ValueError):
         return default
     return min(max(number, low), high)
+
+
+def _refusal(key: str, key_source: str, base_url: str, url_source: str, workspace: str) -> str:
+    if not key:
+        return ""
+    problem = key_problem(key)
+    if problem:
+        return problem
+    try:
+        checked_base_url(base_url)
+    except BaseUrlError as err:
+        return f"{err} The API key was not sent."
+    if key_source == "env" and url_source == "config" and not is_official_host(url_host(base_url)):
+        return (
+            f"The DASHSCOPE_API_KEY key is not sent to {url_host(base_url)}: that base URL comes from the settings "
+            "file and is not an official DashScope host. Clear the custom base URL in Settings > DashScope, or set "
+            "DASHSCOPE_BASE_URL in the environment if that host is meant to get the key."
+        )
+    if workspace and not _PLAIN_ID.fullmatch(workspace):
+        return "The workspace id may only hold letters, digits, '-' and '_' (e.g. llm-abc123)."
+    return ""
 
 
 def load_settings(environ: Mapping[str, str] | None = None, config: Mapping[str, Any] | None = None) -> Settings:
@@ -107,22 +305,25 @@ def load_settings(environ: Mapping[str, str] | None = None, config: Mapping[str,
         key_source = "config" if key else "none"
 
     base_url = (environ.get("DASHSCOPE_BASE_URL") or environ.get("DASHSCOPE_HTTP_BASE_URL") or "").strip()
+    url_source = "env"
     if not base_url:
-        base_url = str(config.get("base_url") or "").strip()
+        base_url, url_source = str(config.get("base_url") or "").strip(), "config"
     if not base_url:
         region = (environ.get("DASHSCOPE_REGION") or str(config.get("region") or DEFAULT_REGION)).strip().lower()
-        base_url = REGIONS.get(region, REGIONS[DEFAULT_REGION])
+        base_url, url_source = REGIONS.get(region, REGIONS[DEFAULT_REGION]), "region"
 
-    workspace = (environ.get("DASHSCOPE_WORKSPACE") or str(config.get("workspace") or "")).strip() or None
+    workspace = (environ.get("DASHSCOPE_WORKSPACE") or str(config.get("workspace") or "")).strip()
     limits = config.get("model_limits") if isinstance(config.get("model_limits"), dict) else {}
 
     return Settings(
         base_url=base_url.rstrip("/"),
         api_key=key or None,
-        workspace=workspace,
+        workspace=workspace or None,
         request_timeout=_number(config.get("request_timeout"), 60.0, 5.0, 600.0),
         task_timeout=_number(environ.get("DASHSCOPE_TASK_TIMEOUT") or config.get("task_timeout"), 900.0, 1.0, 86400.0),
         max_concurrent=int(_number(config.get("max_concurrent"), 4, 1, 32)),
         model_limits=limits,
         key_source=key_source,
+        base_url_source=url_source,
+        refusal=_refusal(key, key_source, base_url.rstrip("/"), url_source, workspace),
     )

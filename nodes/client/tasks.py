@@ -25,6 +25,7 @@ from .errors import (
     error_class_for,
     scrub,
 )
+from .ids import checked_id
 from .transport import CancelCheck, Transport, sleep_unless_cancelled
 
 TERMINAL = frozenset({"SUCCEEDED", "FAILED", "CANCELED", "UNKNOWN"})
@@ -123,6 +124,7 @@ def submit(
 def cancel(transport: Transport, task_id: str) -> bool:
     """Ask the service to cancel a task; True if it did. Only PENDING tasks can be cancelled."""
     try:
+        checked_id("task id", task_id)
         transport.api("POST", f"/tasks/{task_id}/cancel", idempotent=True, data=b"", task_id=task_id)
         return True
     except DashScopeError:
@@ -141,6 +143,7 @@ def wait(
     expected: float | None = None,
 ) -> TaskOutcome:
     """Poll ``GET /tasks/{id}`` until a terminal status; cancel at the service if the user stops the wait."""
+    checked_id("task id", task_id)  # it goes into the URL: refuse ../ and ?# before any request
     started = time.monotonic() if started is None else started
     polls = 0
     status = "PENDING"

@@ -215,10 +215,12 @@ class Transport:
             raise error
 
     def _auth_headers(self) -> dict[str, str]:
-        from .errors import MissingApiKeyError
+        from .errors import KeyRefusedError, MissingApiKeyError
 
         if not self.settings.api_key:
             raise MissingApiKeyError()
+        if self.settings.refusal:  # the key is bound to its host (settings.py): say why, send nothing
+            raise KeyRefusedError(self.settings.refusal)
         headers = {"Authorization": f"Bearer {self.settings.api_key}", "Accept": "application/json"}
         if self.settings.workspace:
             headers["X-DashScope-WorkSpace"] = self.settings.workspace
