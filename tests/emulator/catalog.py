@@ -991,3 +991,39 @@ MODELS: dict[str, Model] = {
 
 def find(name: str) -> Model | None:
     return MODELS.get(name)
+
+
+NONE = "(none)"  # no default / no limit, in summaries
+
+
+def summary(name: str, path: str) -> dict[str, Any] | None:
+    """The catalog's normalised view of one model on one route, for tests/test_model_tables.py (which builds
+    the same view of the pack's table): model-level facts, result places and fields, each with a confidence."""
+    model = find(name)
+    route = model.route(path) if model else None
+    if model is None or route is None:
+        return None
+    return {
+        "facts": {
+            "path": (route.path, route.confidence),
+            "sync": (route.sync, route.confidence),
+            "qps": (float(model.qps), model.limits),
+            "concurrency": (model.concurrency, model.limits),
+            "data_uri": (model.data_uri, model.data_uri_confidence),
+        },
+        "results": {place.removesuffix("[]"): confidence for place, confidence in route.results},
+        "fields": {
+            f.path: {
+                "places": f.places,
+                "confidence": f.confidence,
+                "type": f.type,
+                "required": f.required,
+                "enum": tuple(sorted(map(str, f.enum))) if f.enum is not None else NONE,
+                "low": float(f.low) if f.low is not None else NONE,
+                "high": float(f.high) if f.high is not None else NONE,
+                "max_length": f.max_length if f.max_length is not None else NONE,
+                "default": f.default if f.has_default else NONE,
+            }
+            for f in route.fields
+        },
+    }
