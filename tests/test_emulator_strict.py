@@ -98,3 +98,19 @@ def lenient():
 def test_lenient_mode_accepts_what_strict_mode_refuses(lenient):
     body = {"model": "wanx-v1", "input": {"prompt": "a cat"}, "parameters": {"steps": 4}}
     assert submit(lenient, T2I, body).status_code == 200
+
+
+def test_the_catalog_is_well_formed():
+    """Every route has a path, no place is claimed twice, and a model's names are its own (no pack import)."""
+    import inspect
+
+    from tests.emulator import catalog
+
+    assert "nodes" not in inspect.getsource(catalog).replace("nodes/models", "")
+    for model in catalog.MODELS.values():
+        assert model.routes and len(set(model.paths)) == len(model.paths), model.name
+        for route in model.routes:
+            assert route.path.startswith("/") and not route.path.endswith("/"), (model.name, route.path)
+            places = [place for f in route.fields for place in f.places]
+            assert len(places) == len(set(places)), (model.name, route.path)
+            assert all(c in catalog.CONFIDENCES for _, c in route.results), model.name

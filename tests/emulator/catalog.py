@@ -158,11 +158,20 @@ SEED = dict(low=0, high=2147483647)
 BOOL_FALSE = dict(default=False)
 
 
-def _messages(text_max: int, conf: str = OFFICIAL, images: bool = False, image_required: bool = False) -> tuple:
+def _messages(
+    text_max: int, conf: str = OFFICIAL, images: bool = False, image_required: bool = False, limits: str = ""
+) -> tuple:
     """The sync multimodal protocol's single user message: one text part (and image parts for editing)."""
     out = [
         _f("input.messages[].role", conf=conf, required=True, enum=("user",)),
-        _f("input.messages[].content[].text", conf=conf, required=True, max_length=text_max, note="tokens"),
+        _f(
+            "input.messages[].content[].text",
+            conf=conf,
+            required=True,
+            max_length=text_max,
+            limits=limits,
+            note="tokens",
+        ),
     ]
     if images:
         out.append(_img("input.messages[].content[].image", conf, required=image_required, note="1-3 images"))
@@ -239,7 +248,13 @@ _WAN26_PARAMS = (
 _WAN26 = Model(
     "wan2.6-t2i",
     (
-        Route(MULTIMODAL, True, _messages(2100) + _WAN26_PARAMS, shape="F", results=((CHOICES, OFFICIAL),)),
+        Route(
+            MULTIMODAL,
+            True,
+            _messages(2100, limits=THIRD_PARTY) + _WAN26_PARAMS,
+            shape="F",
+            results=((CHOICES, OFFICIAL),),
+        ),
         Route(T2I, False, _V2_FIELDS),
         Route(
             IMAGE_GENERATION,
@@ -331,7 +346,7 @@ _SD35_FIELDS = (
     _f("input.negative_prompt", note="in the official examples, not in the table"),
     _img("input.init_image"),
     _f("parameters.size", default="1024*1024", note="each side 512-1024 in steps of 128"),
-    _f("parameters.n", "integer", low=1, high=4, default=1),
+    _f("parameters.n", "integer", low=1, high=4, default=1, note="the page's SDK table says default 4"),
     _f("parameters.steps", "integer", low=1, high=500, default=40),
     _f("parameters.cfg", "number", default=4.5),
     _f("parameters.seed", "integer"),
@@ -527,9 +542,8 @@ _OUT_PAINTING = Model(
                 _f("parameters.output_ratio", enum=("", "1:1", "3:4", "4:3", "9:16", "16:9"), default=""),
                 _f("parameters.x_scale", "number", low=1.0, high=3.0, default=1.0),
                 _f("parameters.y_scale", "number", low=1.0, high=3.0, default=1.0),
-                *(
-                    _f(f"parameters.{side}_offset", "integer", low=0, default=0)
-                    for side in ("top", "bottom", "left", "right")
+                *(  # the page bounds the sums only: top + bottom < 3 x height, left + right < 3 x width
+                    _f(f"parameters.{side}_offset", "integer", default=0) for side in ("top", "bottom", "left", "right")
                 ),
                 _f("parameters.best_quality", "boolean", default=False),
                 _f("parameters.limit_image_size", "boolean", default=True),
