@@ -32,8 +32,16 @@ def places(body: Any, prefix: str = "") -> list[tuple[str, Any]]:
 
 
 def problem(model: Model, route: Route, body: dict[str, Any]) -> str | None:
-    """Why the service would refuse this body, naming the field; None when it is documented."""
+    """Why the service would refuse this body, naming the field (the first reason, as the service names one);
+    None when everything in it is documented."""
+    found = problems(model, route, body)
+    return found[0] if found else None
+
+
+def problems(model: Model, route: Route, body: dict[str, Any]) -> list[str]:
+    """Every reason to refuse this body, one line each."""
     documented = {place: f for f in route.fields for place in f.places}
+    found = []
     for place, value in places(body):
         if place in ALWAYS:
             continue
@@ -41,15 +49,16 @@ def problem(model: Model, route: Route, body: dict[str, Any]) -> str | None:
         if field is None and value == [] and any(p.startswith(place + "[]") for p in documented):
             continue  # an empty list of documented objects (e.g. resources in train-free mode)
         if field is None:
-            return _undocumented(model, route, place)
+            found.append(_undocumented(model, route, place))
+            continue
         wrong = _bad_value(field, value)
         if wrong:
-            return f"The parameter '{place}' of {model.name} {wrong}."
+            found.append(f"The parameter '{place}' of {model.name} {wrong}.")
     for field in route.fields:
         if field.required and field.confidence == OFFICIAL and "[]" not in field.path:
             if not any(_present(body, place) for place in field.places):
-                return f"Required parameter '{field.path}' of {model.name} is missing."
-    return None
+                found.append(f"Required parameter '{field.path}' of {model.name} is missing.")
+    return found
 
 
 def _undocumented(model: Model, route: Route, place: str) -> str:
