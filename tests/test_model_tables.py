@@ -101,6 +101,10 @@ def disagreements(name: str, spec: Any) -> list[str]:
     matched = set()
     for path, field in pack["fields"].items():
         cat_path = by_place.get(path)
+        inside = [p for p in cat["fields"] if p.startswith((path + ".", path + "[]"))]
+        if cat_path is None and inside:
+            matched.update(inside)  # the pack holds a whole object / list (e.g. input.messages) as one field
+            continue
         if cat_path is None:
             if field["confirmed"]:
                 out.append(f"{name}: {path}: in the pack (cited) but not in the catalog")
@@ -160,3 +164,22 @@ def test_the_comparison_catches_a_wrong_field():
     assert "parameters.steps: high pack=50.0 catalog=100.0" in found
     assert "input.prompt: documented (official) but missing from the pack" in found
     assert "results[].svg_url" not in found  # third-party in the catalog: the pack may leave it out
+
+
+def test_a_pack_field_holding_a_whole_list_covers_the_documented_parts():
+    from types import SimpleNamespace as Row
+
+    messages = Row(path="input.messages", type="array", confirmed=True, required=True, enum=None, low=None)
+    messages.__dict__.update(high=None, max_length=None, has_default=False)
+    spec = Row(
+        path="/services/aigc/multimodal-generation/generation",
+        sync=True,
+        qps=2.0,
+        concurrency=1,
+        data_uri=False,
+        results=("choices[].message.content[].image",),
+        source=lambda fact: "https://help.aliyun.com/zh/model-studio/qwen-image-api",
+        fields=(messages,),
+    )
+    found = "\n".join(disagreements("qwen-image-max", spec))
+    assert "input.messages" not in found and "parameters.size: documented (official)" in found
