@@ -137,27 +137,38 @@ def test_pending_rows_name_models_of_the_pack(pack):
     assert PENDING_PACK_ROWS <= set(submodule(pack, "nodes.models").MODELS)
 
 
-def test_the_comparison_catches_a_wrong_field():
-    """A row that moves a field, drops a documented one and changes a range is reported on each count."""
-    from types import SimpleNamespace as Row
+def _row(path: str, page: str, results: tuple[str, ...], *fields: Any, sync: bool = False) -> Any:
+    """A stand-in for a pack row (same attributes as ModelSpec), for testing the comparison itself."""
+    from types import SimpleNamespace
 
-    def field(path: str, type: str = "string", **kw: Any) -> Row:
-        base = dict(required=False, enum=None, low=None, high=None, max_length=None, has_default=False)
-        return Row(path=path, type=type, confirmed=True, **{**base, **kw})
-
-    spec = Row(
-        path="/services/aigc/wordart/semantic",
-        sync=False,
+    return SimpleNamespace(
+        path=path,
+        sync=sync,
         qps=2.0,
         concurrency=1,
         data_uri=False,
-        results=("results[].png_url",),
-        source=lambda fact: "https://help.aliyun.com/zh/model-studio/word-transformer-api",
-        fields=(
-            field("input.text", required=True),
-            field("input.font_name"),
-            field("parameters.steps", "integer", low=10, high=50, default=30, has_default=True),
-        ),
+        results=results,
+        source=lambda fact: page,
+        fields=fields,
+    )
+
+
+def _field(path: str, type: str = "string", **kw: Any) -> Any:
+    from types import SimpleNamespace
+
+    base = dict(required=False, enum=None, low=None, high=None, max_length=None, has_default=False, confirmed=True)
+    return SimpleNamespace(path=path, type=type, **{**base, **kw})
+
+
+def test_the_comparison_catches_a_wrong_field():
+    """A row that moves a field, drops a documented one and changes a range is reported on each count."""
+    spec = _row(
+        "/services/aigc/wordart/semantic",
+        "https://help.aliyun.com/zh/model-studio/word-transformer-api",
+        ("results[].png_url",),
+        _field("input.text", required=True),
+        _field("input.font_name"),
+        _field("parameters.steps", "integer", low=10, high=50, default=30, has_default=True),
     )
     found = "\n".join(disagreements("wordart-semantic", spec))
     assert "input.font_name: in the pack (cited) but not in the catalog" in found
@@ -167,19 +178,12 @@ def test_the_comparison_catches_a_wrong_field():
 
 
 def test_a_pack_field_holding_a_whole_list_covers_the_documented_parts():
-    from types import SimpleNamespace as Row
-
-    messages = Row(path="input.messages", type="array", confirmed=True, required=True, enum=None, low=None)
-    messages.__dict__.update(high=None, max_length=None, has_default=False)
-    spec = Row(
-        path="/services/aigc/multimodal-generation/generation",
+    spec = _row(
+        "/services/aigc/multimodal-generation/generation",
+        "https://help.aliyun.com/zh/model-studio/qwen-image-api",
+        ("choices[].message.content[].image",),
+        _field("input.messages", "array", required=True),
         sync=True,
-        qps=2.0,
-        concurrency=1,
-        data_uri=False,
-        results=("choices[].message.content[].image",),
-        source=lambda fact: "https://help.aliyun.com/zh/model-studio/qwen-image-api",
-        fields=(messages,),
     )
     found = "\n".join(disagreements("qwen-image-max", spec))
     assert "input.messages" not in found and "parameters.size: documented (official)" in found

@@ -8,9 +8,8 @@ The text depends on nothing but the rows (no dates of today), so a current file 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
-from .schema import Field, ImageRule, ModelSpec
+from .schema import Field, ImageRule, ModelSpec, _num
 
 TITLE = "# DashScope image models: the pack's table"
 INTRO = (
@@ -58,8 +57,8 @@ def _model(spec: ModelSpec) -> list[str]:
     if spec.fields:
         lines += [
             "",
-            "| Field | Type | Required | Range / values | Service default | Source |",
-            "|---|---|---|---|---|---|",
+            "| Field | Type | Required | Range / values / service default | Source |",
+            "|---|---|---|---|---|",
         ]
         lines += [_field_row(f) for f in spec.fields]
     else:
@@ -68,26 +67,9 @@ def _model(spec: ModelSpec) -> list[str]:
 
 
 def _field_row(field: Field) -> str:
-    default = _value(field.default) if field.has_default else "—"
+    rule = "; ".join(part for part in (field.limits_text(), field.note) if part) or "—"
     required = "yes" if field.required else "no"
-    return f"| `{field.path}` | {field.type} | {required} | {_cell(_limits(field))} | {_cell(default)} | {_cell(field.source)} |"
-
-
-def _limits(field: Field) -> str:
-    parts = []
-    if field.enum is not None:
-        parts.append("one of " + ", ".join(_value(v) for v in field.enum))
-    if field.low is not None and field.high is not None:
-        parts.append(f"{_num(field.low)} to {_num(field.high)}")
-    elif field.low is not None:
-        parts.append(f"at least {_num(field.low)}")
-    elif field.high is not None:
-        parts.append(f"at most {_num(field.high)}")
-    if field.max_length is not None:
-        parts.append(f"at most {field.max_length} {field.length_unit}")
-    if field.note:
-        parts.append(field.note)
-    return "; ".join(parts) or "—"
+    return f"| `{field.path}` | {field.type} | {required} | {_cell(rule)} | {_cell(field.source)} |"
 
 
 def _image_rule(rule: ImageRule) -> str:
@@ -102,10 +84,6 @@ def _image_rule(rule: ImageRule) -> str:
     if rule.max_aspect is not None:
         parts.append(f"long:short at most {_num(rule.max_aspect)}")
     return "; ".join(parts)
-
-
-def _num(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
 def _mode(spec: ModelSpec) -> str:
@@ -131,15 +109,11 @@ def _cite(spec: ModelSpec, fact: str) -> str:
     return f" — source: {spec.source(fact)}"
 
 
-def _value(value: Any) -> str:
-    text = repr(value) if not isinstance(value, str) else value
-    return f"`{text}`" if text else '`""`'
-
-
 def _cell(text: str) -> str:
-    """Table-cell safe: pipes escaped, and outside `code` spans < > escaped so values never read as HTML tags."""
+    """Table-cell safe: pipes escaped; outside `code` spans, < > * escaped so values never read as HTML or emphasis."""
     spans = text.replace("\n", " ").replace("|", "\\|").split("`")
-    return "`".join(s if i % 2 else s.replace("<", "&lt;").replace(">", "&gt;") for i, s in enumerate(spans))
+    plain = {"<": "&lt;", ">": "&gt;", "*": "\\*"}  # * would start emphasis in 1024*1024, 720*1280
+    return "`".join(s if i % 2 else "".join(plain.get(c, c) for c in s) for i, s in enumerate(spans))
 
 
 def _anchor(name: str) -> str:

@@ -777,29 +777,14 @@ def _gateway_checks(model: catalog.Model, route: catalog.Route, body: dict[str, 
 
 # Added by the portrait / e-commerce engineer: the required fields and enumerations of spec 11.9-11.13, so that the
 # nodes' requests are checked against the documented shapes (a wrong type or value is a 400, as at the gateway).
-FACECHAIN_STYLES = {
-    "f_idcard_male",
-    "f_business_male",
-    "f_idcard_female",
-    "f_business_female",
-    "m_springflower_female",
-    "f_summersport_female",
-    "f_autumnleaf_female",
-    "m_winterchinese_female",
-    "f_hongkongvintage_female",
-    "f_lightportray_female",
-    "portrait_url_template",
-    "train_free_portrait_url_template",
-}
-
-
+# The value lists are the catalog's; strict mode checks the same and more, these stay for lenient runs.
 def _portrait_commerce_checks(name: str, inp: dict[str, Any], par: dict[str, Any]) -> None:
     def bad(message: str) -> None:
         raise ApiError(400, "InvalidParameter", message)
 
     if name == "wanx-style-repaint-v1":
         index = inp.get("style_index")
-        if not isinstance(index, int) or index not in {-1, *range(10), 14, 15, *range(30, 41)}:
+        if not isinstance(index, int) or index not in catalog.REPAINT_STYLES:
             bad("input.style_index is missing or not a documented style.")
         if index == -1 and not inp.get("style_ref_url"):
             bad("input.style_ref_url is required when style_index is -1.")
@@ -818,7 +803,7 @@ def _portrait_commerce_checks(name: str, inp: dict[str, Any], par: dict[str, Any
             bad("input.shoe_image_url must be a list of fewer than 3 images.")
     elif name == "facechain-generation":
         style = par.get("style")
-        if style not in FACECHAIN_STYLES:
+        if style not in catalog.FACECHAIN_STYLES:
             bad("parameters.style is missing or unknown.")
         if style in ("portrait_url_template", "train_free_portrait_url_template") and not inp.get("template_url"):
             bad("input.template_url is required in template modes.")
