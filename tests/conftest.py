@@ -49,8 +49,9 @@ def submodule(pack: ModuleType, name: str) -> ModuleType:
 
 @pytest.fixture
 def emulator():
-    """A fresh emulator per test: 0.2 s tasks, the spec's rate and concurrency limits."""
-    emu = Emulator(api_key=TEST_KEY, task_seconds=0.2)
+    """A fresh emulator per test: 0.2 s tasks, the spec's rate and concurrency limits, and strict mode (a field
+    the official page does not document, or one in the wrong place, is refused with InvalidParameter)."""
+    emu = Emulator(api_key=TEST_KEY, task_seconds=0.2, strict=True)
     emu.start()
     try:
         yield emu

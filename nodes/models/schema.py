@@ -102,7 +102,8 @@ class Field:
 
 
 def _num(value: float) -> str:
-    return f"{value:g}"
+    # Whole numbers in full (a seed's 2147483647, not 2.14748e+09).
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
 @dataclass(frozen=True)

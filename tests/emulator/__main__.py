@@ -14,6 +14,9 @@ def main() -> None:
     parser.add_argument("--key", default=None, help="accept only this API key (default: any non-empty key)")
     parser.add_argument("--task-seconds", type=float, default=2.0, help="how long each task runs")
     parser.add_argument("--retire", action="store_true", help="answer for retired models as today's service does")
+    parser.add_argument(
+        "--lenient", action="store_true", help="accept fields the official pages do not document (no strict mode)"
+    )
     parser.add_argument("--no-limits", action="store_true", help="do not enforce per-model rate and concurrency limits")
     parser.add_argument(
         "--limit",
@@ -28,6 +31,7 @@ def main() -> None:
         task_seconds=args.task_seconds,
         enforce_limits=not args.no_limits,
         serve_retired=not args.retire,
+        strict=not args.lenient,
         ports=(args.port, args.port + 1, args.port + 2),
     ).start()
     for item in args.limit:
