@@ -238,18 +238,29 @@ class WanQwenTextToImage(PackNode):
         if spec is not None:
             cls.wire_values(check, spec, values)
 
-    async def run(self, model, prompt, negative_prompt, width, height, n, seed, prompt_extend, watermark, **more):
+    async def run(
+        self,
+        model,
+        prompt,
+        negative_prompt,
+        width,
+        height,
+        n,
+        seed,
+        prompt_extend,
+        watermark,
+        custom_model="",
+        unique_id=None,
+    ):
         values = dict(model=model, prompt=prompt, negative_prompt=negative_prompt, width=width, height=height, n=n)
-        values.update(
-            seed=seed, prompt_extend=prompt_extend, watermark=watermark, custom_model=more.get("custom_model")
-        )
+        values.update(seed=seed, prompt_extend=prompt_extend, watermark=watermark, custom_model=custom_model)
         check = self.checked(values)
         spec = self.spec(values)
         wire, per_call, jobs = self.wire_values(check, spec, values), images_per_call(spec), []
         for call, first in enumerate(range(0, int(n), per_call)):
             call_seed = confirmed_seed(spec, (int(seed) + call * per_call) % (SEED_MAX + 1))
             jobs.append(Job(spec, spec.request({**wire, "n": min(per_call, int(n) - first), "seed": call_seed})))
-        return image_outputs(await Runner(self.DISPLAY_NAME, more.get("unique_id")).run(jobs))
+        return image_outputs(await Runner(self.DISPLAY_NAME, unique_id).run(jobs))
 
 
 # --- Stable Diffusion and FLUX (retired at the service on 2026-03-30) -------------------------------------------
@@ -348,11 +359,14 @@ class StableDiffusion(PackNode):
         if values.get("model") in t2i_rows.MODELS:
             cls.wire_values(check, t2i_rows.MODELS[values["model"]], values)
 
-    async def run(self, model, prompt, negative_prompt, width, height, n, seed, unique_id=None, **advanced):
+    async def run(
+        self, model, prompt, negative_prompt, width, height, n, seed, steps=0, guidance=0.0, shift=0.0, unique_id=None
+    ):
         values = dict(model=model, prompt=prompt, negative_prompt=negative_prompt, width=width, height=height, n=n)
-        check = self.checked({**values, **advanced})
+        values.update(steps=steps, guidance=guidance, shift=shift)
+        check = self.checked(values)
         spec = t2i_rows.MODELS[model]
-        wire = self.wire_values(check, spec, {**values, **advanced})
+        wire = self.wire_values(check, spec, values)
         body = spec.request({**wire, "seed": confirmed_seed(spec, seed)})
         return image_outputs(await Runner(self.DISPLAY_NAME, unique_id).run([Job(spec, body)]))
 
@@ -416,8 +430,8 @@ class Flux(PackNode):
         if values.get("model") in t2i_rows.MODELS:
             cls.wire_values(check, t2i_rows.MODELS[values["model"]], values)
 
-    async def run(self, model, prompt, size, seed, unique_id=None, **advanced):
-        values = dict(model=model, prompt=prompt, size=size, **advanced)
+    async def run(self, model, prompt, size, seed, steps=0, guidance=0.0, unique_id=None):
+        values = dict(model=model, prompt=prompt, size=size, steps=steps, guidance=guidance)
         check = self.checked(values)
         spec = t2i_rows.MODELS[model]
         body = spec.request({**self.wire_values(check, spec, values), "seed": confirmed_seed(spec, seed)})
