@@ -316,9 +316,6 @@ class StableDiffusion(PackNode):
                     min=1,
                     max=int(highest(SD_MODELS, "n")),
                 ),
-                "seed": seed_input("Image i uses seed + i; sent only where a page documents the seed (3.5)."),
-            },
-            "optional": {
                 "steps": auto_input(
                     "INT",
                     SD_MODELS,
@@ -338,6 +335,9 @@ class StableDiffusion(PackNode):
                     max=highest(SD_MODELS, "guidance"),
                     step=0.5,
                 ),
+                "seed": seed_input("Image i uses seed + i; sent only where a page documents the seed (3.5)."),
+            },
+            "optional": {
                 # The page states no range for shift: the widget's bound is the UI's only.
                 "shift": auto_input(
                     "FLOAT", SD_MODELS, "shift", "Sampling shift (3.5 only).", default=0.0, min=0.0, max=20.0, step=0.5
@@ -360,7 +360,7 @@ class StableDiffusion(PackNode):
             cls.wire_values(check, t2i_rows.MODELS[values["model"]], values)
 
     async def run(
-        self, model, prompt, negative_prompt, width, height, n, seed, steps=0, guidance=0.0, shift=0.0, unique_id=None
+        self, model, prompt, negative_prompt, width, height, n, steps, guidance, seed, shift=0.0, unique_id=None
     ):
         values = dict(model=model, prompt=prompt, negative_prompt=negative_prompt, width=width, height=height, n=n)
         values.update(steps=steps, guidance=guidance, shift=shift)
@@ -391,9 +391,6 @@ class Flux(PackNode):
                 "size": per_model_input(
                     sizes, FLUX_MODELS, "size", "Output width*height; auto = the model's default.", default=AUTO
                 ),
-                "seed": seed_input("Not sent: no page documents FLUX's seed; changing it still asks for a new image."),
-            },
-            "optional": {
                 "steps": auto_input(
                     "INT",
                     FLUX_MODELS,
@@ -413,6 +410,7 @@ class Flux(PackNode):
                     max=highest(FLUX_MODELS, "guidance"),
                     step=0.1,
                 ),
+                "seed": seed_input("Not sent: no page documents FLUX's seed; changing it still asks for a new image."),
             },
             "hidden": HIDDEN,
         }
@@ -430,7 +428,7 @@ class Flux(PackNode):
         if values.get("model") in t2i_rows.MODELS:
             cls.wire_values(check, t2i_rows.MODELS[values["model"]], values)
 
-    async def run(self, model, prompt, size, seed, steps=0, guidance=0.0, unique_id=None):
+    async def run(self, model, prompt, size, steps, guidance, seed, unique_id=None):
         values = dict(model=model, prompt=prompt, size=size, steps=steps, guidance=guidance)
         check = self.checked(values)
         spec = t2i_rows.MODELS[model]

@@ -92,8 +92,18 @@ WAN_QWEN = dict(
     prompt_extend=False,
     watermark=False,
 )
-SD = dict(model="stable-diffusion-xl", prompt="cat", negative_prompt="", width="auto", height="auto", n=1, seed=0)
-FLUX = dict(model="flux-schnell", prompt="cat", size="auto", seed=0)
+SD = dict(
+    model="stable-diffusion-xl",
+    prompt="cat",
+    negative_prompt="",
+    width="auto",
+    height="auto",
+    n=1,
+    steps=0,
+    guidance=0.0,
+    seed=0,
+)
+FLUX = dict(model="flux-schnell", prompt="cat", size="auto", steps=0, guidance=0.0, seed=0)
 
 
 def _defaults(pack, node_id):
@@ -217,8 +227,9 @@ def test_adding_a_model_to_the_wan_qwen_node_is_one_row(pack, monkeypatch):
 
 
 def test_flux_sends_steps_and_guidance_only_when_asked(pack, service):
-    run_node(pack, "DashScopeImgFlux", **{**FLUX, "model": "flux-dev"})
-    run_node(pack, "DashScopeImgFlux", **FLUX | {"model": "flux-dev", "size": "768*512", "steps": 50, "guidance": 3.5})
+    defaults = {**_defaults(pack, "DashScopeImgFlux"), "model": "flux-dev", "prompt": "cat"}
+    run_node(pack, "DashScopeImgFlux", **defaults)
+    run_node(pack, "DashScopeImgFlux", **defaults | {"size": "768*512", "steps": 50, "guidance": 3.5})
     plain, asked = (s.json for s in _submits(service))
     # No page documents FLUX's fields: by default only the prompt goes (dev no longer runs at schnell's 4 steps).
     assert plain == {"model": "flux-dev", "input": {"prompt": "cat"}, "parameters": {}}
@@ -226,26 +237,52 @@ def test_flux_sends_steps_and_guidance_only_when_asked(pack, service):
 
 
 def test_stable_diffusion_3_5_sends_cfg_and_shift(pack, service):
-    run_node(
-        pack,
-        "DashScopeImgStableDiffusion",
-        **SD | {"model": "stable-diffusion-3.5-large", "width": "768", "height": "1024", "n": 2, "seed": 3},
-        steps=30,
-        guidance=5.0,
-        shift=2.5,
-    )
-    [submit] = _submits(service)
-    assert submit.json["parameters"] == {"size": "768*1024", "n": 2, "steps": 30, "cfg": 5.0, "shift": 2.5, "seed": 3}
+    defaults = {**_defaults(pack, "DashScopeImgStableDiffusion"), "model": "stable-diffusion-3.5-large", "prompt": "x"}
+    run_node(pack, "DashScopeImgStableDiffusion", **defaults)
+    asked = {"width": "768", "height": "1024", "n": 2, "seed": 3, "steps": 30, "guidance": 5.0, "shift": 2.5}
+    run_node(pack, "DashScopeImgStableDiffusion", **defaults | asked)
+    plain, asked = (s.json["parameters"] for s in _submits(service))
+    assert plain == {"n": 1, "seed": 0}  # the page's name is cfg (default 4.5): no `scale` ever goes to 3.5
+    assert asked == {"size": "768*1024", "n": 2, "steps": 30, "cfg": 5.0, "shift": 2.5, "seed": 3}
 
 
 def test_stable_diffusion_xl_sends_its_guesses_only_when_asked(pack, service):
-    run_node(pack, "DashScopeImgStableDiffusion", **SD)
-    run_node(pack, "DashScopeImgStableDiffusion", **SD, steps=30, guidance=7.5)
+    defaults = {**_defaults(pack, "DashScopeImgStableDiffusion"), "prompt": "x"}
+    run_node(pack, "DashScopeImgStableDiffusion", **defaults)
+    run_node(pack, "DashScopeImgStableDiffusion", **defaults | {"steps": 30, "guidance": 7.5})
     plain, asked = (s.json for s in _submits(service))
     assert plain["parameters"] == {"n": 1}  # n is always sent: the service would pick the (billed) count
     assert asked["parameters"] == {"n": 1, "steps": 30, "scale": 7.5}
     cls = pack.NODE_CLASS_MAPPINGS["DashScopeImgStableDiffusion"]
     assert "shift" in cls.VALIDATE_INPUTS(**SD, shift=3.0)
+
+
+@pytest.mark.parametrize(
+    ("node_id", "saved", "expected"),
+    [
+        (
+            "DashScopeImgStableDiffusion",
+            ["stable-diffusion-xl", "a lighthouse", "", "1024", "1024", 1, 50, 10.0, 7, "fixed"],
+            {"width": "1024", "n": 1, "steps": 50, "guidance": 10.0, "seed": 7},
+        ),
+        (
+            "DashScopeImgFlux",
+            ["flux-schnell", "a neon street", "1024*1024", 4, 3.5, 7, "fixed"],
+            {"size": "1024*1024", "steps": 4, "guidance": 3.5, "seed": 7},
+        ),
+    ],
+)
+def test_seed_era_workflows_keep_their_widget_values(pack, node_id, saved, expected):
+    """UI workflows store widget values by position: the retired nodes keep their old order (new inputs last)."""
+    from tests.workflow_builder import definitions
+
+    names = []
+    for item in definitions(pack)[node_id].widgets:
+        names += [item.name, f"{item.name}__control"] if item.has_control else [item.name]
+    loaded = dict(zip(names, saved, strict=False))
+    assert {k: loaded[k] for k in expected} == expected
+    widgets = {k: v for k, v in loaded.items() if not k.endswith("__control")}
+    assert pack.NODE_CLASS_MAPPINGS[node_id].VALIDATE_INPUTS(**widgets) is True
 
 
 def test_retired_models_keep_working_and_return_images(pack, service):
@@ -354,7 +391,7 @@ def test_tooltips_state_each_models_limits_from_its_row(pack):
     assert "qwen-image-2.0, qwen-image-2.0-pro: at most 1300 tokens" in prompt_tip
     assert "total pixels 1280x1280-1440x1440; aspect at most 4:1" in width_tip
     assert all(spec.name in width_tip for spec in rows.WAN_QWEN)
-    flux_steps = pack.NODE_CLASS_MAPPINGS["DashScopeImgFlux"].INPUT_TYPES()["optional"]["steps"][1]["tooltip"]
+    flux_steps = pack.NODE_CLASS_MAPPINGS["DashScopeImgFlux"].INPUT_TYPES()["required"]["steps"][1]["tooltip"]
     assert "UNCONFIRMED" in flux_steps and "0 = auto" in flux_steps
 
 
