@@ -152,6 +152,24 @@ def confirmed_seed(spec: models.ModelSpec, seed: Any) -> Any:
     return seed if spec.has_field("seed") and spec.field("seed").confirmed else None
 
 
+class RowNode(PackNode):
+    """A node that picks a model row and checks its widget values against that row's fields."""
+
+    @classmethod
+    def spec(cls, values: dict[str, Any]) -> models.ModelSpec | None:
+        return t2i_rows.MODELS.get(values.get("model"))
+
+    @classmethod
+    def wire_values(cls, check: Check, spec: models.ModelSpec, values: dict[str, Any]) -> dict[str, Any]:
+        raise NotImplementedError
+
+    @classmethod
+    def check_widgets(cls, check: Check, values: dict[str, Any]) -> None:
+        spec = cls.spec(values)
+        if spec is not None:  # None: the model comes through a link, known only when the node runs
+            cls.wire_values(check, spec, values)
+
+
 # --- Wan 2.x / Qwen-Image / Z-Image ------------------------------------------------------------------------------
 
 
@@ -159,7 +177,7 @@ def images_per_call(spec: models.ModelSpec) -> int:
     return int(spec.field("n").high or 1) if spec.has_field("n") else 1
 
 
-class WanQwenTextToImage(PackNode):
+class WanQwenTextToImage(RowNode):
     NODE_ID = "DashScopeImgModernTextToImage"
     DISPLAY_NAME = "DashScope Wan / Qwen Text to Image"
     CATEGORY = "DashScope/Text to Image"
@@ -232,12 +250,6 @@ class WanQwenTextToImage(PackNode):
             picked["size"] = picked_size(check, values["width"], values["height"])
         return checked_values(check, spec, picked)
 
-    @classmethod
-    def check_widgets(cls, check: Check, values: dict[str, Any]) -> None:
-        spec = cls.spec(values)
-        if spec is not None:
-            cls.wire_values(check, spec, values)
-
     async def run(
         self,
         model,
@@ -282,7 +294,7 @@ def side_choices(specs: Sequence[models.ModelSpec]) -> list[str]:
     return [AUTO, *(str(v) for v in sorted(sides))]
 
 
-class StableDiffusion(PackNode):
+class StableDiffusion(RowNode):
     NODE_ID = "DashScopeImgStableDiffusion"
     DISPLAY_NAME = "DashScope Stable Diffusion (retired)"
     CATEGORY = "DashScope/Text to Image"
@@ -354,24 +366,19 @@ class StableDiffusion(PackNode):
             picked["size"] = picked_size(check, values["width"], values["height"])
         return checked_values(check, spec, picked)
 
-    @classmethod
-    def check_widgets(cls, check: Check, values: dict[str, Any]) -> None:
-        if values.get("model") in t2i_rows.MODELS:
-            cls.wire_values(check, t2i_rows.MODELS[values["model"]], values)
-
     async def run(
         self, model, prompt, negative_prompt, width, height, n, steps, guidance, seed, shift=0.0, unique_id=None
     ):
         values = dict(model=model, prompt=prompt, negative_prompt=negative_prompt, width=width, height=height, n=n)
         values.update(steps=steps, guidance=guidance, shift=shift)
         check = self.checked(values)
-        spec = t2i_rows.MODELS[model]
+        spec = self.spec(values)
         wire = self.wire_values(check, spec, values)
         body = spec.request({**wire, "seed": confirmed_seed(spec, seed)})
         return image_outputs(await Runner(self.DISPLAY_NAME, unique_id).run([Job(spec, body)]))
 
 
-class Flux(PackNode):
+class Flux(RowNode):
     NODE_ID = "DashScopeImgFlux"
     DISPLAY_NAME = "DashScope FLUX (retired)"
     CATEGORY = "DashScope/Text to Image"
@@ -423,15 +430,10 @@ class Flux(PackNode):
         )
         return checked_values(check, spec, picked)
 
-    @classmethod
-    def check_widgets(cls, check: Check, values: dict[str, Any]) -> None:
-        if values.get("model") in t2i_rows.MODELS:
-            cls.wire_values(check, t2i_rows.MODELS[values["model"]], values)
-
     async def run(self, model, prompt, size, steps, guidance, seed, unique_id=None):
         values = dict(model=model, prompt=prompt, size=size, steps=steps, guidance=guidance)
         check = self.checked(values)
-        spec = t2i_rows.MODELS[model]
+        spec = self.spec(values)
         body = spec.request({**self.wire_values(check, spec, values), "seed": confirmed_seed(spec, seed)})
         return image_outputs(await Runner(self.DISPLAY_NAME, unique_id).run([Job(spec, body)]))
 
