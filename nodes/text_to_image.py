@@ -2,29 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 
 from . import models
-from .base import HIDDEN, PackNode, image_outputs, model_tooltip, prompt_input, seed_input
+from .base import HIDDEN, SEED_MAX, PackNode, image_outputs, seed_input
 from .jobs import encoded_batch
+from .models import text_to_image as t2i_rows
 from .runner import ImageRef, Job, Runner
 from .validation import Check, check_field
-from .widgets import widget
+from .widgets import AUTO, model_widget, widget
 
-NEGATIVE_LIMIT = 500
 WANX_V1 = models.model("wanx-v1")
-
-
-def _negative_input() -> tuple[str, dict[str, Any]]:
-    return (
-        "STRING",
-        {
-            "multiline": True,
-            "default": "",
-            "tooltip": f"What to avoid in the image. Optional, at most {NEGATIVE_LIMIT} characters.",
-        },
-    )
 
 
 def _wanx_v1_inputs() -> dict[str, Any]:
@@ -99,155 +88,138 @@ class WanxV1SimilarImage(WanxV1TextToImage):
         return image_outputs(await Runner(self.DISPLAY_NAME, unique_id).run(jobs))
 
 
-# --- Wan 2.x / Qwen-Image / Z-Image ------------------------------------------------------------
+# --- Shared by the nodes below: per-model tooltips and checks rendered from the rows --------------------------
 
 
-@dataclass(frozen=True)
-class SizeRule:
-    """How a model family bounds the output size and the images per call (spec 11.2, 11.3)."""
-
-    kind: str  # "sides" (each side in range) | "pixels" (total pixel range + aspect) | "fixed" (a list)
-    low: int = 512
-    high: int = 1440
-    max_aspect: float = 4.0
-    fixed: tuple[str, ...] = ()
-    max_n: int = 4  # images one call may return; more are split over several calls
-    prompt_limit: int = 800
-
-    def check(self, check: Check, width: int, height: int) -> None:
-        if self.kind == "fixed":
-            check.choice("size", f"{width}*{height}", self.fixed)
-        elif self.kind == "sides":
-            check.sides("size", height, width, self.low, self.high)
-        else:
-            pixels = width * height
-            if not (self.low**2 <= pixels <= self.high**2):
-                raise check.fail(
-                    "size",
-                    f"is {width}x{height} = {pixels} pixels; this model needs between {self.low}x{self.low} and "
-                    f"{self.high}x{self.high} pixels in total.",
-                )
-            if max(width, height) / min(width, height) > self.max_aspect:
-                raise check.fail("size", f"is {width}x{height}; the aspect ratio may be at most {self.max_aspect:g}:1.")
+def rules_text(specs: Sequence[models.ModelSpec], name: str) -> str:
+    """Each distinct rule of field ``name`` among the models, with the models that share it, one line each."""
+    groups: dict[str, list[str]] = {}
+    for spec in specs:
+        if not spec.has_field(name):
+            groups.setdefault("not sent (no documented field)", []).append(spec.name)
+            continue
+        item = spec.field(name)
+        text = "; ".join(t for t in (item.limits_text(), item.note) if t) or "no documented limit"
+        groups.setdefault(text + ("" if item.confirmed else " (UNCONFIRMED)"), []).append(spec.name)
+    return "\n".join(f"• {', '.join(names)}: {text}" for text, names in groups.items())
 
 
-QWEN_FIXED = ("1664*928", "1472*1104", "1328*1328", "1104*1472", "928*1664")
-SIZE_RULES: dict[str, SizeRule] = {
-    "wan2.5": SizeRule("pixels", 768, 1440, prompt_limit=2000),  # wan2.5 prompt limit from [3P], UNCONFIRMED
-    "wan2.6": SizeRule("pixels", 768, 1440, prompt_limit=2100),
-    "qwen-image-2.0": SizeRule("pixels", 512, 2048, max_aspect=8.0, max_n=6, prompt_limit=1300),
-    "z-image": SizeRule("pixels", 512, 2048, max_aspect=8.0, max_n=1),  # UNCONFIRMED: assumed like qwen-image-2.0
-    "qwen-image": SizeRule("fixed", fixed=QWEN_FIXED, max_n=1),
-    "wan": SizeRule("sides", 512, 1440),
-}
+def per_model_input(kind: Any, specs: Sequence[models.ModelSpec], name: str, lead: str, **options: Any) -> tuple:
+    """An input whose tooltip lists the field's rule per model (the limits live only in the rows)."""
+    return kind, {**options, "tooltip": f"{lead}\n{rules_text(specs, name)}"}
 
 
-def size_rule(model_name: str) -> SizeRule:
-    for prefix, rule in SIZE_RULES.items():
-        if model_name.startswith(prefix) or model_name.startswith(prefix.replace("wan", "wanx")):
-            return rule
-    return SIZE_RULES["wan"]
+def text_input(specs: Sequence[models.ModelSpec], name: str, lead: str) -> tuple:
+    return per_model_input("STRING", specs, name, lead, multiline=True, default="")
 
 
-NEW_T2I_MODELS = [
-    "wan2.6-t2i",
-    "qwen-image-2.0",
-    "qwen-image-2.0-pro",
-    "z-image-turbo",
-    "wan2.5-t2i-preview",
-    "wan2.2-t2i-flash",
-    "wan2.2-t2i-plus",
-    "wanx2.1-t2i-turbo",
-    "wanx2.1-t2i-plus",
-    "wanx2.0-t2i-turbo",
-    "qwen-image-plus",
-    "qwen-image-max",
-    "qwen-image",
-]
+def auto_input(kind: str, specs: Sequence[models.ModelSpec], name: str, lead: str, **options: Any) -> tuple:
+    """A number whose 0 means auto: left out, so the model's own default applies."""
+    return per_model_input(kind, specs, name, f"{lead} 0 = auto: not sent, the model's default applies.", **options)
 
 
-def modern_t2i_body(
-    spec: models.ModelSpec,
-    prompt: str,
-    negative: str,
-    width: int,
-    height: int,
-    n: int,
-    seed: int,
-    extras: dict[str, Any],
-) -> dict[str, Any]:
-    """The request body for one call: the sync multimodal protocol (spec 5) or the async text2image one (11.2)."""
-    parameters: dict[str, Any] = {"size": f"{width}*{height}", "n": n, "seed": seed, **extras}
-    if spec.path == models.MULTIMODAL:
-        if negative:
-            parameters["negative_prompt"] = negative
-        return {
-            "model": spec.name,
-            "input": {"messages": [{"role": "user", "content": [{"text": prompt}]}]},
-            "parameters": parameters,
-        }
-    body: dict[str, Any] = {"model": spec.name, "input": {"prompt": prompt}, "parameters": parameters}
-    if negative:
-        # qwen's async docs put it in parameters, wan's in input (spec 11.3); the service reads either.
-        (parameters if spec.name.startswith("qwen") else body["input"])["negative_prompt"] = negative
-    return body
+def highest(specs: Sequence[models.ModelSpec], name: str) -> float:
+    return max(spec.field(name).high or 0 for spec in specs if spec.has_field(name))
 
 
-class WanQwenTextToImage(PackNode):
+def picked_size(check: Check, width: Any, height: Any) -> str | None:
+    """'W*H' from the width and height inputs; None when both are auto (0 or 'auto')."""
+    unset = [str(v) in ("0", AUTO) for v in (width, height)]
+    if all(unset):
+        return None
+    if any(unset):
+        raise check.fail("width", f"is {width} and height {height}; set both, or both to auto.")
+    return f"{int(width)}*{int(height)}"
+
+
+def checked_values(check: Check, spec: models.ModelSpec, values: dict[str, Any]) -> dict[str, Any]:
+    """Each widget value (None = not asked for) checked against the model's field. A value for a field the model
+    does not document is refused, unless it is off or empty (then it is simply not sent)."""
+    clean: dict[str, Any] = {}
+    for name, value in values.items():
+        if isinstance(value, str) and not value.strip():
+            value = None
+        if not spec.has_field(name):
+            if value not in (None, False):
+                raise check.fail(name, f"is set, but {spec.name} documents no such field; leave it empty, off or auto.")
+            continue
+        clean[name] = check_field(check, spec.field(name), value)
+    return clean
+
+
+def confirmed_seed(spec: models.ModelSpec, seed: Any) -> Any:
+    """The seed widget always drives ComfyUI's caching; it reaches the service only where a page documents it."""
+    return seed if spec.has_field("seed") and spec.field("seed").confirmed else None
+
+
+class RowNode(PackNode):
+    """A node that picks a model row and checks its widget values against that row's fields."""
+
+    @classmethod
+    def spec(cls, values: dict[str, Any]) -> models.ModelSpec | None:
+        return t2i_rows.MODELS.get(values.get("model"))
+
+    @classmethod
+    def wire_values(cls, check: Check, spec: models.ModelSpec, values: dict[str, Any]) -> dict[str, Any]:
+        raise NotImplementedError
+
+    @classmethod
+    def check_widgets(cls, check: Check, values: dict[str, Any]) -> None:
+        spec = cls.spec(values)
+        if spec is not None:  # None: the model comes through a link, known only when the node runs
+            cls.wire_values(check, spec, values)
+
+
+# --- Wan 2.x / Qwen-Image / Z-Image ------------------------------------------------------------------------------
+
+
+def images_per_call(spec: models.ModelSpec) -> int:
+    return int(spec.field("n").high or 1) if spec.has_field("n") else 1
+
+
+class WanQwenTextToImage(RowNode):
     NODE_ID = "DashScopeImgModernTextToImage"
     DISPLAY_NAME = "DashScope Wan / Qwen Text to Image"
     CATEGORY = "DashScope/Text to Image"
     DESCRIPTION = (
-        "The current DashScope text-to-image models: Wan 2.x (wan2.6-t2i, wan2.5, wan2.2, wanx2.1/2.0), Qwen-Image "
-        "(qwen-image-2.0, -pro, and the older qwen-image/-plus/-max) and z-image-turbo. Size rules differ by model: "
-        "wan2.2 and older take 512-1440 px per side; wan2.5/2.6 768x768 to 1440x1440 pixels in total; qwen-image-2.0 "
-        "512x512 to 2048x2048 in total; qwen-image/-plus/-max one of five fixed sizes. A newer model can be typed into "
+        "The current DashScope text-to-image models: Wan 2.x, Qwen-Image and Z-Image. Each model's prompt limit, "
+        "size rule and images per call are in the input tooltips (from the model table, see docs/models.md). "
+        "width = height = 0 uses the model's own default size. A newer model, or a dated snapshot, can be typed into "
         "'custom_model' without updating the pack."
     )
 
     @classmethod
     def INPUT_TYPES(cls) -> dict[str, Any]:
+        specs = t2i_rows.WAN_QWEN  # read at call time: the node offers exactly the rows
+        side = dict(default=0, min=0, max=4096, step=16)
         return {
             "required": {
-                "model": (
-                    NEW_T2I_MODELS,
-                    {"default": "wan2.6-t2i", "tooltip": model_tooltip(NEW_T2I_MODELS, "Which model draws.")},
+                "model": model_widget(specs, "Which model draws.", default="wan2.6-t2i"),
+                "prompt": text_input(specs, "prompt", "What to draw, Chinese or English. Required."),
+                "negative_prompt": text_input(specs, "negative_prompt", "What to avoid. Optional."),
+                "width": per_model_input(
+                    "INT", specs, "size", "Output width in px; 0 with height 0 = auto (the model's default).", **side
                 ),
-                "prompt": prompt_input(
-                    2100, what="What to draw (wan2.2 and older: 800 characters; qwen-image-2.0: 1300)"
-                ),
-                "negative_prompt": _negative_input(),
-                "width": (
+                "height": ("INT", {**side, "tooltip": "Output height in px; 0 with width 0 = auto. Rules: see width."}),
+                "n": per_model_input(
                     "INT",
-                    {
-                        "default": 1280,
-                        "min": 256,
-                        "max": 4096,
-                        "step": 16,
-                        "tooltip": "Output width in pixels (see the model's size rule in the node description).",
-                    },
+                    specs,
+                    "n",
+                    "Images to make, each billed. A model that returns fewer per call is called several times.",
+                    default=1,
+                    min=1,
+                    max=int(highest(specs, "n")),
                 ),
-                "height": (
-                    "INT",
-                    {"default": 1280, "min": 256, "max": 4096, "step": 16, "tooltip": "Output height in pixels."},
-                ),
-                "n": (
-                    "INT",
-                    {
-                        "default": 1,
-                        "min": 1,
-                        "max": 6,
-                        "tooltip": "Images to make (each billed). Models that return one image per call are called n times.",
-                    },
-                ),
-                "seed": seed_input(),
-                "prompt_extend": (
+                "seed": seed_input("Call k of a run uses seed + k x images per call; not sent where undocumented."),
+                "prompt_extend": per_model_input(
                     "BOOLEAN",
-                    {"default": False, "tooltip": "Let the service rewrite the prompt with an LLM (adds 3-4 s)."},
+                    specs,
+                    "prompt_extend",
+                    "Let the service rewrite the prompt with an LLM (slower). Always sent as set.",
+                    default=False,
                 ),
-                "watermark": (
-                    "BOOLEAN",
-                    {"default": False, "tooltip": "Add the service's 'AI生成' / 'Qwen-Image' mark."},
+                "watermark": per_model_input(
+                    "BOOLEAN", specs, "watermark", "Add the service's mark to each image.", default=False
                 ),
             },
             "optional": {
@@ -255,12 +227,28 @@ class WanQwenTextToImage(PackNode):
                     "STRING",
                     {
                         "default": "",
-                        "tooltip": "Overrides 'model' with any model name DashScope offers (e.g. a newer wan2.x or qwen-image release). Leave empty to use the list.",
+                        "tooltip": "Overrides 'model' with any DashScope text-to-image model name (a newer wan2.x or "
+                        "qwen-image release, a dated snapshot). Its protocol is assumed from the nearest known model "
+                        "(UNCONFIRMED). Leave empty to use the list.",
                     },
                 ),
             },
             "hidden": HIDDEN,
         }
+
+    @classmethod
+    def spec(cls, values: dict[str, Any]) -> models.ModelSpec | None:
+        name = str(values.get("custom_model") or "").strip() or values.get("model")
+        offered = {spec.name: spec for spec in t2i_rows.WAN_QWEN}
+        return offered.get(name) or models.guess_spec(name) if name else None
+
+    @classmethod
+    def wire_values(cls, check: Check, spec: models.ModelSpec, values: dict[str, Any]) -> dict[str, Any]:
+        """The checked values of one run that go to the service (n and seed are set per call)."""
+        picked = {k: values[k] for k in ("prompt", "negative_prompt", "prompt_extend", "watermark") if k in values}
+        if "width" in values and "height" in values:
+            picked["size"] = picked_size(check, values["width"], values["height"])
+        return checked_values(check, spec, picked)
 
     async def run(
         self,
@@ -276,153 +264,178 @@ class WanQwenTextToImage(PackNode):
         custom_model="",
         unique_id=None,
     ):
-        check = Check(self.DISPLAY_NAME)
-        name = (custom_model or "").strip() or check.choice("model", model, NEW_T2I_MODELS)
-        spec = models.guess_spec(name)
-        rule = size_rule(name)
-        prompt = check.text("prompt", prompt, rule.prompt_limit, required=True)
-        negative = check.text("negative_prompt", negative_prompt, NEGATIVE_LIMIT)
-        rule.check(check, int(width), int(height))
-        check.number("n", n, 1, 6)
-        extras = {"prompt_extend": bool(prompt_extend), "watermark": bool(watermark)}
-        jobs = []
-        remaining, call = int(n), 0
-        while remaining > 0:
-            count = min(remaining, rule.max_n)
-            body = modern_t2i_body(
-                spec,
-                prompt,
-                negative,
-                int(width),
-                int(height),
-                count,
-                (int(seed) + call * rule.max_n) % 2147483648,
-                extras,
-            )
-            jobs.append(Job(spec, body, label=f"call {call + 1}"))
-            remaining -= count
-            call += 1
+        values = dict(model=model, prompt=prompt, negative_prompt=negative_prompt, width=width, height=height, n=n)
+        values.update(seed=seed, prompt_extend=prompt_extend, watermark=watermark, custom_model=custom_model)
+        check = self.checked(values)
+        spec = self.spec(values)
+        wire, per_call, jobs = self.wire_values(check, spec, values), images_per_call(spec), []
+        for call, first in enumerate(range(0, int(n), per_call)):
+            call_seed = confirmed_seed(spec, (int(seed) + call * per_call) % (SEED_MAX + 1))
+            jobs.append(Job(spec, spec.request({**wire, "n": min(per_call, int(n) - first), "seed": call_seed})))
         return image_outputs(await Runner(self.DISPLAY_NAME, unique_id).run(jobs))
 
 
-# --- Stable Diffusion and FLUX (retired at the service on 2026-03-30) -------------------------
+# --- Stable Diffusion and FLUX (retired at the service on 2026-03-30) -------------------------------------------
 
-SD_MODELS = [
-    "stable-diffusion-xl",
-    "stable-diffusion-v1.5",
-    "stable-diffusion-3.5-large",
-    "stable-diffusion-3.5-large-turbo",
-]
-SD_SIDES = [str(v) for v in range(512, 1025, 128)]
-FLUX_MODELS = ["flux-schnell", "flux-dev", "flux-merged"]
-FLUX_SIZES = ["1024*1024", "512*1024", "768*512", "768*1024", "1024*576", "576*1024"]
+SD_MODELS = t2i_rows.STABLE_DIFFUSION
+FLUX_MODELS = t2i_rows.FLUX
 RETIRED_NOTE = "Retired at the service on 2026-03-30: kept for seed-era workflows; the error names the successor."
 
 
-class StableDiffusion(PackNode):
+def side_choices(specs: Sequence[models.ModelSpec]) -> list[str]:
+    """auto, then every side length some model's size field allows (from its rule or its list of sizes)."""
+    sides: set[int] = set()
+    for spec in specs:
+        size = spec.field("size")
+        if size.size is not None and size.size.step:
+            sides.update(range(size.size.min_side or size.size.step, (size.size.max_side or 0) + 1, size.size.step))
+        for text in size.enum or ():
+            sides.update(int(v) for v in text.split("*"))
+    return [AUTO, *(str(v) for v in sorted(sides))]
+
+
+class StableDiffusion(RowNode):
     NODE_ID = "DashScopeImgStableDiffusion"
     DISPLAY_NAME = "DashScope Stable Diffusion (retired)"
     CATEGORY = "DashScope/Text to Image"
     DESCRIPTION = (
-        "Stable Diffusion 1.5 / XL / 3.5 hosted on DashScope. " + RETIRED_NOTE + " Sizes: v1.5 512x512 only; XL and "
-        "3.5 512-1024 px per side in steps of 128. steps 1-500, scale 1-15, 1-4 images."
+        "Stable Diffusion 1.5 / XL / 3.5 hosted on DashScope. " + RETIRED_NOTE + " Only 3.5 has an official field "
+        "table: size, steps, guidance and shift are sent only when set (auto = the model's default); the limits per "
+        "model are in the input tooltips."
     )
 
     @classmethod
     def INPUT_TYPES(cls) -> dict[str, Any]:
+        sides = side_choices(SD_MODELS)
         return {
             "required": {
-                "model": (
+                "model": model_widget(SD_MODELS, "Which Stable Diffusion model.", default="stable-diffusion-xl"),
+                "prompt": text_input(SD_MODELS, "prompt", "What to draw (English works best). Required."),
+                "negative_prompt": text_input(SD_MODELS, "negative_prompt", "What to avoid. Optional."),
+                "width": per_model_input(
+                    sides, SD_MODELS, "size", "Width in px; auto = the model's default.", default=AUTO
+                ),
+                "height": (
+                    sides,
+                    {"default": AUTO, "tooltip": "Height in px; auto = the model's default. Rules: see width."},
+                ),
+                "n": per_model_input(
+                    "INT",
                     SD_MODELS,
-                    {
-                        "default": "stable-diffusion-xl",
-                        "tooltip": model_tooltip(SD_MODELS, "Which Stable Diffusion model."),
-                    },
+                    "n",
+                    "Images in this task, each billed.",
+                    default=1,
+                    min=1,
+                    max=int(highest(SD_MODELS, "n")),
                 ),
-                "prompt": prompt_input(800, what="What to draw (English works best)"),
-                "negative_prompt": _negative_input(),
-                "width": (SD_SIDES, {"default": "1024", "tooltip": "Width in px (v1.5: 512 only)."}),
-                "height": (SD_SIDES, {"default": "1024", "tooltip": "Height in px (v1.5: 512 only)."}),
-                "n": ("INT", {"default": 1, "min": 1, "max": 4, "tooltip": "Images in this task (1-4)."}),
-                "steps": ("INT", {"default": 50, "min": 1, "max": 500, "tooltip": "Denoising steps (1-500)."}),
-                "scale": (
+                "steps": auto_input(
+                    "INT",
+                    SD_MODELS,
+                    "steps",
+                    "Denoising steps.",
+                    default=0,
+                    min=0,
+                    max=int(highest(SD_MODELS, "steps")),
+                ),
+                "guidance": auto_input(
                     "FLOAT",
-                    {"default": 10.0, "min": 1.0, "max": 15.0, "step": 0.5, "tooltip": "Prompt guidance scale (1-15)."},
+                    SD_MODELS,
+                    "guidance",
+                    "Prompt guidance (3.5: cfg; XL / 1.5: scale).",
+                    default=0.0,
+                    min=0.0,
+                    max=highest(SD_MODELS, "guidance"),
+                    step=0.5,
                 ),
-                "seed": seed_input("Image i uses seed + i."),
+                "seed": seed_input("Image i uses seed + i; sent only where a page documents the seed (3.5)."),
+            },
+            "optional": {
+                # The page states no range for shift: the widget's bound is the UI's only.
+                "shift": auto_input(
+                    "FLOAT", SD_MODELS, "shift", "Sampling shift (3.5 only).", default=0.0, min=0.0, max=20.0, step=0.5
+                ),
             },
             "hidden": HIDDEN,
         }
 
-    async def run(self, model, prompt, negative_prompt, width, height, n, steps, scale, seed, unique_id=None):
-        check = Check(self.DISPLAY_NAME)
-        check.choice("model", model, SD_MODELS)
-        check.choice("width", str(width), SD_SIDES)
-        check.choice("height", str(height), SD_SIDES)
-        if model == "stable-diffusion-v1.5" and (str(width), str(height)) != ("512", "512"):
-            raise check.fail("width", f"is {width}x{height}; stable-diffusion-v1.5 only makes 512x512.")
-        body = {
-            "model": model,
-            "input": {"prompt": check.text("prompt", prompt, 800, required=True)},
-            "parameters": {
-                "size": f"{width}*{height}",
-                "n": int(check.number("n", n, 1, 4)),
-                "steps": int(check.number("steps", steps, 1, 500)),
-                "scale": float(check.number("scale", scale, 1, 15)),
-                "seed": int(seed),
-            },
-        }
-        negative = check.text("negative_prompt", negative_prompt, NEGATIVE_LIMIT)
-        if negative:
-            body["input"]["negative_prompt"] = negative
-        return image_outputs(await Runner(self.DISPLAY_NAME, unique_id).run([Job(models.model(model), body)]))
+    @classmethod
+    def wire_values(cls, check: Check, spec: models.ModelSpec, values: dict[str, Any]) -> dict[str, Any]:
+        picked = {k: values[k] for k in ("prompt", "negative_prompt", "n") if k in values}
+        picked.update({k: values[k] or None for k in ("steps", "guidance", "shift") if k in values})
+        if "width" in values and "height" in values:
+            picked["size"] = picked_size(check, values["width"], values["height"])
+        return checked_values(check, spec, picked)
+
+    async def run(
+        self, model, prompt, negative_prompt, width, height, n, steps, guidance, seed, shift=0.0, unique_id=None
+    ):
+        values = dict(model=model, prompt=prompt, negative_prompt=negative_prompt, width=width, height=height, n=n)
+        values.update(steps=steps, guidance=guidance, shift=shift)
+        check = self.checked(values)
+        spec = self.spec(values)
+        wire = self.wire_values(check, spec, values)
+        body = spec.request({**wire, "seed": confirmed_seed(spec, seed)})
+        return image_outputs(await Runner(self.DISPLAY_NAME, unique_id).run([Job(spec, body)]))
 
 
-class Flux(PackNode):
+class Flux(RowNode):
     NODE_ID = "DashScopeImgFlux"
     DISPLAY_NAME = "DashScope FLUX (retired)"
     CATEGORY = "DashScope/Text to Image"
-    DESCRIPTION = "FLUX schnell / dev / merged hosted on DashScope. " + RETIRED_NOTE + " One image per task."
+    DESCRIPTION = (
+        "FLUX schnell / dev / merged hosted on DashScope. " + RETIRED_NOTE + " One image per task. No official page "
+        "survives: only the prompt is sent unless you set size, steps or guidance (auto = the model's own default, "
+        "e.g. about 4 steps for schnell and 50 for dev / merged)."
+    )
 
     @classmethod
     def INPUT_TYPES(cls) -> dict[str, Any]:
+        sizes = [AUTO, *FLUX_MODELS[0].field("size").enum]
         return {
             "required": {
-                "model": (
-                    FLUX_MODELS,
-                    {"default": "flux-schnell", "tooltip": model_tooltip(FLUX_MODELS, "Which FLUX model.")},
+                "model": model_widget(FLUX_MODELS, "Which FLUX model.", default="flux-schnell"),
+                "prompt": text_input(FLUX_MODELS, "prompt", "What to draw. Required."),
+                "size": per_model_input(
+                    sizes, FLUX_MODELS, "size", "Output width*height; auto = the model's default.", default=AUTO
                 ),
-                "prompt": prompt_input(800),
-                "size": (FLUX_SIZES, {"default": "1024*1024", "tooltip": "Output width*height in pixels."}),
-                "steps": (
+                "steps": auto_input(
                     "INT",
-                    {"default": 4, "min": 1, "max": 100, "tooltip": "Sampling steps (schnell ~4, dev/merged ~50)."},
+                    FLUX_MODELS,
+                    "steps",
+                    "Sampling steps.",
+                    default=0,
+                    min=0,
+                    max=int(highest(FLUX_MODELS, "steps")),
                 ),
-                "guidance": (
+                "guidance": auto_input(
                     "FLOAT",
-                    {"default": 3.5, "min": 0.0, "max": 20.0, "step": 0.1, "tooltip": "Guidance strength (about 3.5)."},
+                    FLUX_MODELS,
+                    "guidance",
+                    "Guidance strength.",
+                    default=0.0,
+                    min=0.0,
+                    max=highest(FLUX_MODELS, "guidance"),
+                    step=0.1,
                 ),
-                "seed": seed_input(),
+                "seed": seed_input("Not sent: no page documents FLUX's seed; changing it still asks for a new image."),
             },
             "hidden": HIDDEN,
         }
 
+    @classmethod
+    def wire_values(cls, check: Check, spec: models.ModelSpec, values: dict[str, Any]) -> dict[str, Any]:
+        picked = {k: values[k] for k in ("prompt",) if k in values}
+        picked.update(
+            {k: values[k] if values[k] not in (0, AUTO) else None for k in ("size", "steps", "guidance") if k in values}
+        )
+        return checked_values(check, spec, picked)
+
     async def run(self, model, prompt, size, steps, guidance, seed, unique_id=None):
-        check = Check(self.DISPLAY_NAME)
-        check.choice("model", model, FLUX_MODELS)
-        body = {
-            "model": model,
-            "input": {"prompt": check.text("prompt", prompt, 800, required=True)},
-            # Field names from a third-party listing (spec 11.20, UNCONFIRMED); offload and
-            # add_sampling_metadata are left at the service's defaults.
-            "parameters": {
-                "size": check.choice("size", size, FLUX_SIZES),
-                "steps": int(check.number("steps", steps, 1, 100)),
-                "guidance": float(check.number("guidance", guidance, 0, 20)),
-                "seed": int(seed),
-            },
-        }
-        return image_outputs(await Runner(self.DISPLAY_NAME, unique_id).run([Job(models.model(model), body)]))
+        values = dict(model=model, prompt=prompt, size=size, steps=steps, guidance=guidance)
+        check = self.checked(values)
+        spec = self.spec(values)
+        body = spec.request({**self.wire_values(check, spec, values), "seed": confirmed_seed(spec, seed)})
+        return image_outputs(await Runner(self.DISPLAY_NAME, unique_id).run([Job(spec, body)]))
 
 
 NODES = [WanxV1TextToImage, WanxV1SimilarImage, WanQwenTextToImage, StableDiffusion, Flux]

@@ -10,6 +10,7 @@ import torch
 from .client import InputError
 from .images import Encoded
 from .models import Field
+from .models.sizes import parse_size
 
 
 class Check:
@@ -112,7 +113,17 @@ def check_field(check: Check, spec_field: Field, value: Any, name: str = "") -> 
         return None
     if spec_field.type == "string" and isinstance(value, str):
         limit = spec_field.max_length if spec_field.max_length is not None else 1_000_000
-        value = check.text(name, value, limit, required=spec_field.required)
+        if spec_field.length_unit == "words":
+            value = check.text(name, value, 1_000_000, required=spec_field.required)
+            if len(value.split()) > limit:
+                raise check.fail(name, f"is {len(value.split())} words long; the limit is {limit} words.")
+        else:
+            value = check.text(name, value, limit, required=spec_field.required)
+    if spec_field.size is not None:
+        width, height = parse_size(value) or (0, 0)
+        problem = spec_field.size.problem(width, height) if width and height else f"is {value!r}; write W*H."
+        if problem:
+            raise check.fail(name, problem)
     if spec_field.enum is not None:
         check.choice(name, value, spec_field.enum)
     if spec_field.low is not None or spec_field.high is not None:

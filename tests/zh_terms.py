@@ -14,15 +14,15 @@ NODES: dict[str, tuple[str, str]] = {
     ),
     "DashScopeImgModernTextToImage": (
         "百炼 万相 / 千问 文生图",
-        "当前的文生图模型：万相 2.x（wan2.6-t2i、wan2.5、wan2.2、wanx2.1/2.0）、通义千问 Qwen-Image（qwen-image-2.0 等）与 z-image-turbo。各模型尺寸规则不同，见提示。新模型可直接填入 custom_model，无需更新插件。",
+        "当前的文生图模型：万相 2.x、千问 Qwen-Image 与 Z-Image。各模型的提示词上限、尺寸规则与每次调用张数见各输入的提示（来自模型表，见 docs/models.md）。宽高均为 0 时使用模型默认尺寸。更新的模型或带日期的快照可直接填入 custom_model，无需更新插件。",
     ),
     "DashScopeImgStableDiffusion": (
         "百炼 Stable Diffusion（已下线）",
-        "DashScope 托管的 Stable Diffusion 1.5 / XL / 3.5。服务端已于 2026-03-30 下线：保留节点以兼容旧工作流，报错时会给出替代模型。",
+        "DashScope 托管的 Stable Diffusion 1.5 / XL / 3.5。服务端已于 2026-03-30 下线：保留节点以兼容旧工作流，报错时会给出替代模型。只有 3.5 有官方参数表：尺寸、步数、引导强度与 shift 仅在设置后发送（auto = 模型默认），各模型限制见提示。",
     ),
     "DashScopeImgFlux": (
         "百炼 FLUX（已下线）",
-        "DashScope 托管的 FLUX schnell / dev / merged。服务端已于 2026-03-30 下线：保留节点以兼容旧工作流，报错时会给出替代模型。每个任务一张图。",
+        "DashScope 托管的 FLUX schnell / dev / merged。服务端已于 2026-03-30 下线：保留节点以兼容旧工作流，报错时会给出替代模型。每个任务一张图。没有官方文档：默认只发送提示词，尺寸、步数、引导强度仅在设置后发送（auto = 模型默认，例如 schnell 约 4 步，dev / merged 约 50 步）。",
     ),
     "DashScopeImgInpainting": (
         "百炼 局部重绘",
@@ -137,7 +137,7 @@ INPUTS: dict[str, tuple[str, str]] = {
     "ctrl_step": ("排版步数占比", "遵循文字排版的步数比例（大于 0，至多 1）。"),
     "custom_model": (
         "自定义模型",
-        "填写任意 DashScope 模型名（如更新的 wan2.x 或 qwen-image），将覆盖上面的模型选择；留空则使用列表。",
+        "填写任意 DashScope 文生图模型名（如更新的 wan2.x、qwen-image 版本或带日期的快照），将覆盖上面的模型选择；其协议按最接近的已知模型推定（未经证实）。留空则使用列表。",
     ),
     "dilate": ("膨胀遮罩", "先把遮罩略微扩大；配合分割遮罩时建议开启。"),
     "face": ("人脸照片", "清晰的人脸照片；一批照片逐张提交任务。"),
@@ -164,8 +164,11 @@ INPUTS: dict[str, tuple[str, str]] = {
     ),
     "generate_mode": ("生成模式", "generate：新海报；sr：超分；hrf：高清修复（后两者需辅助参数）。"),
     "generate_num": ("海报数量", "generate 模式下的海报数量（1-4），每张计费。"),
-    "guidance": ("引导强度", "引导强度（约 3.5）。"),
-    "height": ("高度", "输出高度（像素），规则见节点说明。"),
+    "guidance": (
+        "引导强度",
+        "引导强度；0 = 自动（不发送，用模型默认）。SD 3.5 发送为 cfg，XL / 1.5 为 scale，FLUX 为 guidance。",
+    ),
+    "height": ("高度", "输出高度（像素）；0 或 auto 表示不指定（由模型或输入图决定）。各模型规则见提示。"),
     "image": ("图像", "输入图像；一批图像逐张提交任务。"),
     "image_2": ("图像 2", "可选的第 2 张图。"),
     "image_3": ("图像 3", "可选的第 3 张图。"),
@@ -199,7 +202,7 @@ INPUTS: dict[str, tuple[str, str]] = {
         "f_autumnleaf 秋日落叶、m_winterchinese 冬日国风、f_hongkongvintage 港风复古、f_lightportray 轻写真（male 男 / female 女）。",
     ),
     "prompt": ("提示词", "描述要生成的内容，中英文均可；字数上限见节点说明。"),
-    "prompt_extend": ("提示词扩写", "让服务端用大模型改写提示词（约多 3-4 秒）。"),
+    "prompt_extend": ("提示词扩写", "让服务端用大模型改写提示词（更慢）；服务端默认开启。"),
     "prompt_text_en": ("英文提示词", "英文提示词（与中文提示词至少填一个）。"),
     "prompt_text_zh": ("中文提示词", "画面描述（中文），与英文提示词合计不超过 50 字/词。"),
     "real_person": ("真人模特", "仅 v2：关闭则为人台。"),
@@ -215,6 +218,7 @@ INPUTS: dict[str, tuple[str, str]] = {
     "scene_type": ("场景类型", "GENERAL 通用、ROOM 室内、COSMETIC 美妆；服务端已弃用，none 表示不发送。"),
     "seed": ("随机种子", "种子与输入不变时 ComfyUI 复用上次（已付费）的结果；改变种子或设为随机以生成新图。"),
     "selection": ("选择", "人物编号：“2”、“1,3”、“2-4”、“all” 或 “all except 2”。"),
+    "shift": ("偏移", "SD 3.5 的采样偏移 shift；0 = 自动（不发送，服务默认 3.0）。"),
     "shoes": ("鞋子", "鞋子图片，1-2 个视角（一批）。"),
     "shoes_2": ("鞋子 2", "同一双鞋的另一视角。"),
     "short_side_size": ("短边尺寸", "输出短边：v1 为 512 或 1024；v2 为 1024 或 2048。"),
@@ -223,7 +227,7 @@ INPUTS: dict[str, tuple[str, str]] = {
     "sketch_extraction": ("提取线稿", "输入为照片时由服务端提取边缘（此时跳过反相/二值化）。"),
     "sketch_weight": ("线稿权重", "遵循线条的严格程度（0-10）。"),
     "skin_retouch": ("美肤", "仅免训练模式：磨皮美肤。"),
-    "steps": ("步数", "推理步数。"),
+    "steps": ("步数", "推理步数；文生图节点中 0 = 自动（不发送，用模型默认）。"),
     "strength": ("修改强度", "stylization_all 与 description_edit：修改幅度（0-1）。"),
     "style": (
         "风格",
@@ -255,7 +259,7 @@ INPUTS: dict[str, tuple[str, str]] = {
     "upscale_factor": ("放大倍数", "super_resolution：1 仅增强，最多 4 倍。"),
     "watermark": ("水印", "添加服务端的“AI生成”标识。"),
     "wh_ratios": ("版式", "横版或竖版。"),
-    "width": ("宽度", "输出宽度（像素），规则见节点说明。"),
+    "width": ("宽度", "输出宽度（像素）；0 或 auto 表示不指定（由模型或输入图决定）。各模型规则见提示。"),
     "x_scale": ("水平扩展倍数", "缩放模式：水平扩展倍数（1-3），居中。"),
     "y_scale": ("垂直扩展倍数", "缩放模式：垂直扩展倍数（1-3），居中。"),
 }
@@ -378,4 +382,5 @@ OPTION_LABELS: dict[str, str] = {
     "sr": "超分",
     "hrf": "高清修复",
     "keep": "保持原比例",
+    "auto": "自动",
 }

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .sizes import SizeRule
+
 UNCONFIRMED = "UNCONFIRMED"
 _NO_DEFAULT = object()
 
@@ -61,6 +63,7 @@ class Field:
     default: Any = _NO_DEFAULT  # the service's default when the field is left out
     widget: str = ""  # the node input that feeds it; defaults to the path's last part
     image: ImageRule | None = None
+    size: SizeRule | None = None  # a "W*H" field's rule beyond what ``enum`` can hold
     note: str = ""  # a short phrase for tooltips and docs
 
     def __post_init__(self) -> None:
@@ -92,6 +95,8 @@ class Field:
             parts.append(f"at most {_num(self.high)}")
         if self.max_length is not None:
             parts.append(f"at most {self.max_length} {self.length_unit}")
+        if self.size is not None:
+            parts.append(self.size.text())
         if self.has_default:
             parts.append(
                 f"service default {self.default!r}"
@@ -190,9 +195,12 @@ class ModelSpec:
         if any(item.path.startswith("parameters.") for item in self.fields):
             body["parameters"] = {}
         for item in self.fields:
-            if item.name not in values:
+            if item.name in values:
+                value = values[item.name]
+            elif item.required and item.enum is not None and len(item.enum) == 1:
+                value = item.enum[0]  # a constant the page requires, e.g. a message's role "user"
+            else:
                 continue
-            value = values[item.name]
             if value is None or (not item.required and item.has_default and value == item.default):
                 continue
             _place(body, item.path, value)
@@ -202,10 +210,14 @@ class ModelSpec:
 
 
 def _place(body: dict[str, Any], path: str, value: Any) -> None:
+    """Put value at path; a part ending in "[]" is a list holding one object (e.g. "input.messages[].role")."""
     parts = path.split(".")
     target = body
     for part in parts[:-1]:
-        target = target.setdefault(part, {})
+        if part.endswith("[]"):
+            target = target.setdefault(part[:-2], [{}])[0]
+        else:
+            target = target.setdefault(part, {})
     target[parts[-1]] = value
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from . import pages
 from .endpoints import MULTIMODAL, T2I
 from .schema import Field, ImageRule, ModelSpec, rows, unconfirmed
+from .sizes import SizeRule
 
 T2I_SUCCESSOR = "wan2.6-t2i or z-image-turbo (node 'DashScope Wan / Qwen Text to Image')"
 QWEN_SUCCESSOR = "qwen-image-2.0"
@@ -54,67 +57,293 @@ WANX_V1 = ModelSpec(
     sources={"price": "https://help.aliyun.com/en/model-studio/text-to-image-api-reference"},
 )
 
-_WAN_V2 = (
-    "wanx2.0-t2i-turbo",
-    "wanx2.1-t2i-turbo",
-    "wanx2.1-t2i-plus",
-    "wan2.2-t2i-flash",
-    "wan2.2-t2i-plus",
-    "wan2.5-t2i-preview",
+
+SYNC_RESULTS = ("choices[].message.content[].image",)
+SEED_RANGE = {"low": 0, "high": 2147483647}
+
+# --- Wan text-to-image V2 ------------------------------------------------------------------------------
+# The official page survives only as its head: the model table, both protocols with their field names, and the
+# size rules. Limits and service defaults of the other fields come from third-party schemas: they are notes
+# (UNCONFIRMED), and a field whose default is only third-party has no default here, so the pack always sends it.
+WAN = pages.WAN_T2I_V2
+_WAN_3P = "from third-party schemas, UNCONFIRMED"
+_WAN_PARAMETERS = (
+    Field("parameters.n", "integer", WAN, low=1, high=4, note=f"range 1-4 and service default 4 {_WAN_3P}"),
+    Field("parameters.seed", "integer", WAN, **SEED_RANGE, note=f"range {_WAN_3P}"),
+    Field("parameters.prompt_extend", "boolean", WAN, note=f"LLM prompt rewrite; service default true {_WAN_3P}"),
+    Field("parameters.watermark", "boolean", WAN, note="'AI生成' mark; service default false " + _WAN_3P),
 )
 
-MODELS = rows(
-    WANX_V1,
-    # TODO(fidelity): fields, from official-reference.md
-    *(ModelSpec(name, T2I, pages.WAN_T2I_V2, concurrency=2) for name in _WAN_V2),
-    ModelSpec("wan2.6-t2i", MULTIMODAL, pages.WAN_T2I_V2, sync=True, concurrency=2),
-    ModelSpec("qwen-image-2.0", MULTIMODAL, pages.QWEN_IMAGE, sync=True, data_uri=True),
-    ModelSpec("qwen-image-2.0-pro", MULTIMODAL, pages.QWEN_IMAGE, sync=True, data_uri=True),
-    ModelSpec(
-        "z-image-turbo",
-        MULTIMODAL,
-        unconfirmed("no official Z-Image page in the stored copies; secondary notes say multimodal-generation, sync"),
-        sync=True,
+
+def _wan_async(name: str, size: SizeRule, size_note: str = "") -> ModelSpec:
+    """wanx2.0 to wan2.5: the legacy async protocol (input.prompt, input.negative_prompt, parameters.*)."""
+    return ModelSpec(
+        name,
+        T2I,
+        WAN,
+        fields=(
+            Field("input.prompt", "string", WAN, required=True, max_length=800, note=f"limit {_WAN_3P}"),
+            Field("input.negative_prompt", "string", WAN, max_length=500, note=f"limit {_WAN_3P}"),
+            Field("parameters.size", "string", WAN, size=size, note=size_note),
+            *_WAN_PARAMETERS,
+        ),
+        concurrency=2,
+    )
+
+
+WAN26 = ModelSpec(
+    "wan2.6-t2i",
+    MULTIMODAL,
+    WAN,
+    fields=(
+        Field("input.messages[].role", "string", WAN, required=True, enum=("user",)),
+        Field(
+            "input.messages[].content[].text",
+            "string",
+            WAN,
+            required=True,
+            max_length=2100,
+            widget="prompt",
+            note="limit from dashscope-api.md 11.2, UNCONFIRMED",
+        ),
+        Field(
+            "parameters.negative_prompt",
+            "string",
+            unconfirmed(
+                "the official head lists negative_prompt in input for the async protocol; in parameters for "
+                "the sync one per dashscope-api.md 11.2 and the Qwen-Image sync table"
+            ),
+            max_length=500,
+        ),
+        Field("parameters.size", "string", WAN, size=SizeRule(min_pixels=1280, max_pixels=1440, max_aspect=4.0)),
+        *_WAN_PARAMETERS,
     ),
-    *(
-        ModelSpec(
-            name,
-            MULTIMODAL,
-            pages.QWEN_IMAGE,
-            sync=True,
-            retired_on="2026-10-10",
-            successor=QWEN_SUCCESSOR,
-            sources={"lifecycle": pages.LIFECYCLE},
-        )
-        for name in ("qwen-image", "qwen-image-plus", "qwen-image-max")
-    ),
-    *(
-        ModelSpec(
-            name,
-            T2I,
-            pages.STABLE_DIFFUSION,
-            status="retired",
-            retired_on="2026-03-30",
-            successor=T2I_SUCCESSOR,
-            sources={"lifecycle": pages.LIFECYCLE},
-        )
-        for name in (
-            "stable-diffusion-v1.5",
-            "stable-diffusion-xl",
-            "stable-diffusion-3.5-large",
-            "stable-diffusion-3.5-large-turbo",
-        )
-    ),
-    *(
-        ModelSpec(
-            name,
-            T2I,
-            unconfirmed("no official FLUX page survives; endpoint from third-party routing tables"),
-            status="retired",
-            retired_on="2026-03-30",
-            successor=T2I_SUCCESSOR,
-            sources={"lifecycle": pages.LIFECYCLE},
-        )
-        for name in ("flux-schnell", "flux-dev", "flux-merged")
-    ),
+    sync=True,
+    concurrency=2,
+    results=SYNC_RESULTS,
 )
+
+# --- Qwen-Image (official MD export: every field, limit and default below is official) ----------------------
+QWEN = pages.QWEN_IMAGE
+QWEN_FIXED = ("1664*928", "1472*1104", "1328*1328", "1104*1472", "928*1664")
+
+
+def _qwen(name: str, text_limit: int, size: Field, n: Field, **model: object) -> ModelSpec:
+    """The sync multimodal protocol, as the Qwen-Image page tabulates it for every model."""
+    return ModelSpec(
+        name,
+        MULTIMODAL,
+        QWEN,
+        fields=(
+            Field("input.messages[].role", "string", QWEN, required=True, enum=("user",)),
+            Field(
+                "input.messages[].content[].text",
+                "string",
+                QWEN,
+                required=True,
+                max_length=text_limit,
+                length_unit="tokens",
+                widget="prompt",
+            ),
+            Field("parameters.negative_prompt", "string", QWEN, max_length=500),
+            size,
+            n,
+            Field("parameters.prompt_extend", "boolean", QWEN, default=True, note="LLM prompt rewrite"),
+            Field("parameters.watermark", "boolean", QWEN, default=False, note="'Qwen-Image' mark"),
+            Field("parameters.seed", "integer", QWEN, **SEED_RANGE),
+        ),
+        sync=True,
+        results=SYNC_RESULTS,
+        **model,  # type: ignore[arg-type]
+    )
+
+
+def _qwen2(name: str) -> ModelSpec:
+    return _qwen(
+        name,
+        1300,
+        Field("parameters.size", "string", QWEN, size=SizeRule(min_pixels=512, max_pixels=2048), default="2048*2048"),
+        Field("parameters.n", "integer", QWEN, low=1, high=6, default=1),
+        data_uri=True,
+    )
+
+
+def _qwen1(name: str) -> ModelSpec:
+    return _qwen(
+        name,
+        800,
+        Field("parameters.size", "string", QWEN, enum=QWEN_FIXED, default="1664*928"),
+        Field("parameters.n", "integer", QWEN, low=1, high=1, default=1, note="fixed 1"),
+        retired_on="2026-10-10",
+        successor=QWEN_SUCCESSOR,
+        sources={"lifecycle": pages.LIFECYCLE},
+    )
+
+
+# --- Z-Image: no official page in the stored copies; secondary notes quoting it name these fields only --------
+_Z = unconfirmed("no official Z-Image page in the stored copies; from secondary notes quoting it")
+Z_IMAGE_TURBO = ModelSpec(
+    "z-image-turbo",
+    MULTIMODAL,
+    _Z,
+    fields=(
+        Field("input.messages[].role", "string", _Z, required=True, enum=("user",)),
+        Field("input.messages[].content[].text", "string", _Z, required=True, widget="prompt"),
+        Field("parameters.size", "string", _Z, size=SizeRule(min_pixels=512, max_pixels=2048)),
+        Field("parameters.prompt_extend", "boolean", _Z, note="LLM prompt rewrite"),
+    ),
+    sync=True,
+    results=SYNC_RESULTS,
+)
+
+# The Wan / Qwen node offers these, in this order: adding a model to it is one row here.
+WAN_QWEN = (
+    WAN26,
+    _qwen2("qwen-image-2.0"),
+    _qwen2("qwen-image-2.0-pro"),
+    Z_IMAGE_TURBO,
+    _wan_async(
+        "wan2.5-t2i-preview",
+        SizeRule(min_pixels=768, max_pixels=1440, max_aspect=4.0),
+        "the page: free dimensions within pixel-area and aspect bounds (e.g. 768*2700); the bounds from "
+        "dashscope-api.md 11.2, UNCONFIRMED",
+    ),
+    _wan_async("wan2.2-t2i-flash", SizeRule(min_side=512, max_side=1440)),
+    _wan_async("wan2.2-t2i-plus", SizeRule(min_side=512, max_side=1440)),
+    _wan_async("wanx2.1-t2i-turbo", SizeRule(min_side=512, max_side=1440)),
+    _wan_async("wanx2.1-t2i-plus", SizeRule(min_side=512, max_side=1440)),
+    _wan_async("wanx2.0-t2i-turbo", SizeRule(min_side=512, max_side=1440)),
+    _qwen1("qwen-image-plus"),
+    _qwen1("qwen-image-max"),
+    _qwen1("qwen-image"),
+)
+
+# --- Stable Diffusion (retired 2026-03-30) --------------------------------------------------------------------
+SD = pages.STABLE_DIFFUSION
+_SD_RETIRED = dict(
+    status="retired", retired_on="2026-03-30", successor=T2I_SUCCESSOR, sources={"lifecycle": pages.LIFECYCLE}
+)
+
+
+def _sd35(name: str) -> ModelSpec:
+    """The official page's SD 3.5 table (a copy of the retired page)."""
+    return ModelSpec(
+        name,
+        T2I,
+        SD,
+        fields=(
+            Field("input.prompt", "string", SD, required=True, max_length=75, length_unit="words"),
+            Field("input.negative_prompt", "string", SD, note="in the page's examples, not in its table"),
+            Field(
+                "input.init_image",
+                "image",
+                SD,
+                image=ImageRule(("JPEG", "PNG", "TIFF", "WEBP"), source=SD),
+                note="image-to-image start image; URL",
+            ),
+            Field(
+                "parameters.size",
+                "string",
+                SD,
+                size=SizeRule(min_side=512, max_side=1024, step=128),
+                default="1024*1024",
+            ),
+            Field("parameters.n", "integer", SD, low=1, high=4, note="the page says default 1 and 4 in two places"),
+            Field("parameters.steps", "integer", SD, low=1, high=500, default=40),
+            Field("parameters.cfg", "number", SD, default=4.5, widget="guidance", note="4-5 suggested"),
+            Field("parameters.shift", "number", SD, default=3.0),
+            Field("parameters.seed", "integer", SD, note="image i uses seed + i"),
+        ),
+        **_SD_RETIRED,  # type: ignore[arg-type]
+    )
+
+
+_SD_3P = unconfirmed("no official SDXL / v1.5 table found; fields from a third-party SDK (dashscope-api.md 11.19)")
+
+
+def _sd_old(name: str, size: Field) -> ModelSpec:
+    return ModelSpec(
+        name,
+        T2I,
+        _SD_3P,
+        fields=(
+            Field("input.prompt", "string", _SD_3P, required=True),
+            Field("input.negative_prompt", "string", _SD_3P),
+            size,
+            # Sent although unconfirmed: without it the service picks the count, and each image is billed.
+            Field("parameters.n", "integer", _SD_3P, low=1, high=4, note="always sent"),
+            Field("parameters.steps", "integer", _SD_3P, low=1, high=500),
+            Field("parameters.scale", "number", _SD_3P, low=1, high=15, widget="guidance"),
+            Field("parameters.seed", "integer", _SD_3P, note="image i uses seed + i"),
+        ),
+        **{**_SD_RETIRED, "sources": {"lifecycle": pages.LIFECYCLE, "endpoint": SD}},  # type: ignore[arg-type]
+    )
+
+
+STABLE_DIFFUSION = (
+    _sd_old("stable-diffusion-xl", Field("parameters.size", "string", _SD_3P, size=SizeRule(512, 1024, step=128))),
+    _sd_old("stable-diffusion-v1.5", Field("parameters.size", "string", _SD_3P, enum=("512*512",))),
+    _sd35("stable-diffusion-3.5-large"),
+    _sd35("stable-diffusion-3.5-large-turbo"),
+)
+
+# --- FLUX (retired 2026-03-30): no official page survives, every field is a third-party guess -----------------
+_FLUX = unconfirmed("no official FLUX page survives; fields from a third-party proxy listing (dashscope-api.md 11.20)")
+FLUX_SIZES = ("1024*1024", "512*1024", "768*512", "768*1024", "1024*576", "576*1024")
+
+
+def _flux(name: str) -> ModelSpec:
+    return ModelSpec(
+        name,
+        T2I,
+        _FLUX,
+        fields=(
+            Field("input.prompt", "string", _FLUX, required=True),
+            Field("parameters.size", "string", _FLUX, enum=FLUX_SIZES),
+            Field("parameters.steps", "integer", _FLUX, low=1, high=100, note="schnell about 4, dev / merged about 50"),
+            Field("parameters.guidance", "number", _FLUX, low=0.1, high=20, note="about 3.5"),
+            Field("parameters.seed", "integer", _FLUX, **SEED_RANGE),
+        ),
+        **_SD_RETIRED,  # type: ignore[arg-type]
+    )
+
+
+FLUX = tuple(_flux(name) for name in ("flux-schnell", "flux-dev", "flux-merged"))
+
+MODELS = rows(WANX_V1, *WAN_QWEN, *STABLE_DIFFUSION, *FLUX)
+
+
+def guess_spec(name: str) -> ModelSpec:
+    """A text-to-image model typed by the user that is not in the table (a newer release or a dated snapshot):
+    the row of the known model it most likely follows, under its own name and with every fact UNCONFIRMED.
+
+    A dated snapshot follows its model (qwen-image-max-2025-12-30 → qwen-image-max); otherwise wan2.6+ speaks like
+    wan2.6-t2i, qwen-image* like qwen-image-2.0, z-image* like z-image-turbo, older wan/wanx like wan2.5."""
+    if name in MODELS:
+        return MODELS[name]
+    lowered = name.lower()
+    snapshot = max((known for known in MODELS if lowered.startswith(known + "-")), key=len, default="")
+    if snapshot:
+        like = MODELS[snapshot]
+    elif lowered.startswith("qwen-image"):
+        like = MODELS["qwen-image-2.0"]
+    elif lowered.startswith("z-image"):
+        like = Z_IMAGE_TURBO
+    elif _wan_version(lowered) >= 2.6:
+        like = WAN26
+    else:
+        like = MODELS["wan2.5-t2i-preview"]
+    guessed = unconfirmed(f"{name} is not in the pack's table; protocol of {like.name} assumed")
+    return dataclasses.replace(
+        like, name=name, page=guessed, price_cny=None, status="active", retired_on="", successor="", sources={}
+    )
+
+
+def _wan_version(name: str) -> float:
+    for prefix in ("wanx", "wan"):
+        if name.startswith(prefix):
+            try:
+                return float(name[len(prefix) :].split("-", 1)[0])
+            except ValueError:
+                return 0.0
+    return 0.0

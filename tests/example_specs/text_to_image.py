@@ -36,8 +36,6 @@ EXAMPLES = {
                 {
                     "model": "wan2.6-t2i",
                     "prompt": "雨后的江南古镇，石板路倒映着灯笼，电影感",
-                    "width": 1280,
-                    "height": 960,
                 },
             ),
             "preview": ("PreviewImage", {}),
