@@ -9,7 +9,8 @@ import torch
 
 from .client import InputError
 from .images import Encoded
-from .models import Field
+from .models import Field, ModelSpec
+from .widgets import AUTO
 
 
 class Check:
@@ -120,6 +121,14 @@ def check_field(check: Check, spec_field: Field, value: Any, name: str = "") -> 
         high = spec_field.high if spec_field.high is not None else float("inf")
         check.number(name, value, low, high)
     return value
+
+
+def check_fields(check: Check, spec: ModelSpec, values: Mapping[str, Any], names: Iterable[str]) -> None:
+    """``check_field`` for each named field of a model row whose value is known (not AUTO, not missing)."""
+    for name in names:
+        value = values.get(name)
+        if value is not None and value != AUTO:
+            check_field(check, spec.field(name), value)
 
 
 def check_declared(check: Check, input_types: Mapping[str, Any], values: Mapping[str, Any]) -> None:

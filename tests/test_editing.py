@@ -30,7 +30,7 @@ def _box_mask(height, width, top, left, bottom, right):
     return mask
 
 
-PAINT = dict(prompt="a red balloon", style="<auto>", size="1024*1024", n=1)
+PAINT = dict(prompt="a red balloon")
 
 
 @pytest.mark.parametrize("composite", [True, False])
@@ -44,7 +44,7 @@ def test_inpainting_sends_an_exact_mask_and_composites_outside_it(pack, service,
     sent_mask = np.asarray(_image(submit.json["input"]["mask_image_url"], service))
     assert sent_mask.shape == (400, 600) and set(np.unique(sent_mask)) == {0, 255}
     assert sent_mask[100, 200] == 255 and sent_mask[50, 50] == 0
-    assert submit.json["parameters"] == {"style": "<auto>", "size": "1024*1024", "n": 1}
+    assert submit.json["parameters"] == {}  # style, size and n are UNCONFIRMED: sent only when set
     assert submit.headers["x-dashscope-ossresourceresolve"] == "enable"
     [result] = next(iter(service.tasks.values())).results
     if composite:
@@ -82,7 +82,7 @@ def test_erase_sends_image_masks_and_flags(pack, service):
     )
     [submit] = _submits(service)
     assert submit.headers.get("x-dashscope-datainspection") == "enable"
-    assert submit.json["parameters"] == {"dilate_flag": True, "fast_mode": False, "add_watermark": False}
+    assert submit.json["parameters"] == {"dilate_flag": True}  # fast_mode at its default, no watermark asked
     fields = submit.json["input"]
     assert np.asarray(_image(fields["foreground_url"], service))[400, 400] == 255
     assert np.asarray(_image(fields["mask_url"], service))[150, 150] == 255
@@ -211,13 +211,7 @@ def test_sketch_is_sent_as_clean_black_lines_on_white(pack, service):
     [submit] = _submits(service)
     sent = np.asarray(_image(submit.json["input"]["sketch_image_url"], service))
     assert set(np.unique(sent)) == {0, 255} and sent[102, 50] == 0 and sent[0, 0] == 255
-    assert submit.json["parameters"] == {
-        "size": "768*768",
-        "n": 1,
-        "style": "<anime>",
-        "sketch_weight": 8,
-        "sketch_extraction": False,
-    }
+    assert submit.json["parameters"] == {"n": 1, "style": "<anime>", "sketch_weight": 8}
 
 
 def test_wan_edit_sends_only_the_functions_fields(pack, service):
@@ -238,15 +232,7 @@ def test_wan_edit_sends_only_the_functions_fields(pack, service):
     images, *_ = run_node(pack, "DashScopeImgWanEdit", image=image, function="expand", **base)
     [submit] = _submits(service)
     assert submit.json["input"]["function"] == "expand" and "mask_image_url" not in submit.json["input"]
-    assert submit.json["parameters"] == {
-        "n": 1,
-        "seed": 3,
-        "watermark": False,
-        "top_scale": 1.5,
-        "bottom_scale": 1.0,
-        "left_scale": 1.0,
-        "right_scale": 1.0,
-    }
+    assert submit.json["parameters"] == {"seed": 3, "top_scale": 1.5}  # only expand's sides that differ from 1.0
     assert submit.json["input"]["base_image_url"].startswith("data:image/jpeg;base64,")
     assert images.shape == (1, 768, 640, 3)
 
@@ -277,7 +263,7 @@ def test_wan_edit_with_mask_sends_the_mask(pack, service):
     [submit] = _submits(service)
     mask = np.asarray(_image(submit.json["input"]["mask_image_url"], service))
     assert mask.shape == (512, 512) and mask[10, 10] == 255 and mask[200, 200] == 0
-    assert submit.json["parameters"] == {"n": 1, "seed": 0, "watermark": False}
+    assert submit.json["parameters"] == {"seed": 0}
 
 
 def test_qwen_edit_sends_pictures_in_order_then_the_instruction(pack, service):
@@ -301,7 +287,7 @@ def test_qwen_edit_sends_pictures_in_order_then_the_instruction(pack, service):
     content = call.json["input"]["messages"][0]["content"]
     assert [list(part) for part in content] == [["image"], ["image"], ["text"]]
     assert _image(content[1]["image"], service).size == (600, 400)
-    assert call.json["parameters"] == {"n": 2, "seed": 4, "watermark": False, "prompt_extend": False}
+    assert call.json["parameters"] == {"n": 2, "seed": 4, "prompt_extend": False}
     assert images.shape == (2, 400, 600, 3)  # the last picture's aspect
 
 
