@@ -12,7 +12,7 @@ from .masks import checked_masks, encoded_masks, paste_inside_mask
 from .models.editing import ERASE, OUT_PAINTING_MAX_ASPECT, OUT_PAINTING_MAX_FACTOR, OUT_PAINTING_MODEL, X_PAINTING
 from .runner import ImageRef, Job, Runner
 from .validation import Check, check_fields
-from .widgets import AUTO, given, widget
+from .widgets import AUTO, field_widgets, given, widget
 
 OUTPAINT_MODES = ["ratio", "scale", "offsets", "rotate only"]
 _UNCONFIRMED_NOTE = "Advanced: sent only when set"
@@ -162,6 +162,7 @@ OUTPAINT_FIELDS = {
     "rotate only": (),
 }
 _OUTPAINT_COMMON = ("angle", "best_quality", "limit_image_size", "add_watermark")
+_SIDES = (("top", "above"), ("bottom", "below"), ("left", "left"), ("right", "right"))
 
 
 class Outpainting(PackNode):
@@ -210,13 +211,19 @@ class Outpainting(PackNode):
                 ),
                 "x_scale": widget(field("x_scale"), "mode 'scale': widen by this factor, centred"),
                 "y_scale": widget(field("y_scale"), "mode 'scale': heighten by this factor, centred"),
-                "top_offset": widget(field("top_offset"), "mode 'offsets': pixels added above", **offset),
-                "bottom_offset": widget(field("bottom_offset"), "mode 'offsets': pixels added below", **offset),
-                "left_offset": widget(field("left_offset"), "mode 'offsets': pixels added left", **offset),
-                "right_offset": widget(field("right_offset"), "mode 'offsets': pixels added right", **offset),
-                "angle": widget(field("angle"), "Rotate counter-clockwise first (degrees)"),
-                "best_quality": widget(field("best_quality"), "Better but much slower"),
-                "limit_image_size": widget(field("limit_image_size"), "Keep the result small (recommended)"),
+                **field_widgets(
+                    OUT_PAINTING_MODEL,
+                    {f"{side}_offset": f"mode 'offsets': pixels added {where}" for side, where in _SIDES},
+                    **offset,
+                ),
+                **field_widgets(
+                    OUT_PAINTING_MODEL,
+                    {
+                        "angle": "Rotate counter-clockwise first (degrees)",
+                        "best_quality": "Better but much slower",
+                        "limit_image_size": "Keep the result small (recommended)",
+                    },
+                ),
                 # The service marks results by default; the node asks for none unless switched on.
                 "add_watermark": widget(
                     field("add_watermark"),

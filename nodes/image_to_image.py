@@ -24,7 +24,7 @@ from .models.editing import (
 )
 from .runner import ImageRef, Job, Runner
 from .validation import Check, check_fields
-from .widgets import given, model_widget, widget
+from .widgets import field_widgets, given, model_widget, widget
 
 NO_SCENE = "none"
 _FOREGROUND = BACKGROUND_MODEL.field("foreground").image
@@ -64,12 +64,17 @@ class BackgroundGeneration(PackNode):
         return {
             "required": {
                 "foreground": ("IMAGE", {"tooltip": f"The product or person; RGBA, or RGB with 'mask'. {rule}."}),
-                "ref_prompt": widget(field("ref_prompt"), "The background to make"),
-                "neg_ref_prompt": widget(field("neg_ref_prompt"), "What the background should not have. Optional"),
-                "model_version": widget(field("model_version"), "v2: fast. v3: slower, better"),
-                "n": widget(field("n"), "Images per foreground; each is billed"),
-                "noise_level": widget(field("noise_level"), "With a reference image: higher = less like it"),
-                "ref_prompt_weight": widget(field("ref_prompt_weight"), "The weight of the text against the reference"),
+                **field_widgets(
+                    BACKGROUND_MODEL,
+                    {
+                        "ref_prompt": "The background to make",
+                        "neg_ref_prompt": "What the background should not have. Optional",
+                        "model_version": "v2: fast. v3: slower, better",
+                        "n": "Images per foreground; each is billed",
+                        "noise_level": "With a reference image: higher = less like it",
+                        "ref_prompt_weight": "The weight of the text against the reference",
+                    },
+                ),
                 "scene_type": widget(
                     field("scene_type"),
                     "'none' sends nothing",
@@ -119,15 +124,8 @@ class BackgroundGeneration(PackNode):
         background_edge_prompt="",
         unique_id=None,
     ):
-        settings = dict(
-            ref_prompt=ref_prompt,
-            neg_ref_prompt=neg_ref_prompt,
-            model_version=model_version,
-            n=n,
-            noise_level=noise_level,
-            ref_prompt_weight=ref_prompt_weight,
-            scene_type=scene_type,
-        )
+        settings = dict(ref_prompt=ref_prompt, neg_ref_prompt=neg_ref_prompt, model_version=model_version, n=n)
+        settings.update(noise_level=noise_level, ref_prompt_weight=ref_prompt_weight, scene_type=scene_type)
         check = self.checked(settings)
         values = {key: settings[key] for key in ("model_version", "n")}
         values.update(

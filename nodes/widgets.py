@@ -66,6 +66,11 @@ def widget(
     raise ValueError(f"{spec_field.path}: a {spec_field.type} field is a connection, not a widget")
 
 
+def field_widgets(spec: ModelSpec, leads: dict[str, str], **options: Any) -> dict[str, tuple[Any, dict[str, Any]]]:
+    """Inputs for several fields of one model row: {field name: widget(field, lead, **options)}."""
+    return {name: widget(spec.field(name), lead, **options) for name, lead in leads.items()}
+
+
 def model_choices(specs: Sequence[ModelSpec]) -> list[str]:
     return [spec.name for spec in specs]
 
