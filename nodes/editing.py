@@ -85,7 +85,8 @@ class Inpainting(PackNode):
 
     @classmethod
     def check_widgets(cls, check: Check, values: dict[str, Any]) -> None:
-        check_fields(check, X_PAINTING, {k: given(v) for k, v in values.items()}, ("prompt", "style", "size", "n"))
+        check_fields(check, X_PAINTING, values, ("prompt", "style", "size"))
+        check_fields(check, X_PAINTING, {"n": given(values.get("n"))}, ("n",))  # 0 = leave it out
 
     async def run(self, image, mask, prompt, composite, style=AUTO, size=AUTO, n=0, unique_id=None):
         values = {"prompt": prompt.strip(), "style": given(style), "size": given(size), "n": given(n)}

@@ -688,6 +688,7 @@ def test_default_widgets_are_valid_for_every_model_the_node_offers(pack, node, n
 
 QUEUE_BAD = [
     ("DashScopeImgInpainting", dict(prompt="x" * 76), ("prompt", "75")),
+    ("DashScopeImgInpainting", dict(prompt=" "), ("prompt", "empty")),
     ("DashScopeImgInpainting", dict(prompt="x", style="<photography>"), ("style", "<photography>")),
     ("DashScopeImgInpainting", dict(prompt="x", n=5), ("'n'", "4")),
     ("DashScopeImgSketch", dict(prompt="x", style="<portrait>"), ("style", "<portrait>")),
