@@ -6,8 +6,8 @@ from typing import Any
 
 from . import models
 from .base import HIDDEN, PackNode, image_outputs, model_tooltip, seed_input
-from .editing import checked_masks
 from .images import encode_image, encode_mask, image_batch
+from .masks import checked_masks
 from .photo_checks import check_resolution, spread
 from .runner import ImageRef, Job, Runner, encode_all
 from .validation import Check

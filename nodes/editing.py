@@ -4,50 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-import torch
-
 from . import models
-from .base import HIDDEN, PackNode, image_outputs, model_tooltip, prompt_input
-from .images import binary_mask, encode_image, encode_mask, image_batch, mask_batch, resize_image, to_float
-from .runner import ImageRef, Job, Runner, encode_all
-from .validation import Check
+from .base import HIDDEN, PackNode, image_outputs, model_tooltip
+from .images import image_batch
+from .jobs import encoded_batch
+from .masks import checked_masks, encoded_masks, paste_inside_mask
+from .models.editing import ERASE, OUT_PAINTING_MAX_ASPECT, OUT_PAINTING_MAX_FACTOR, OUT_PAINTING_MODEL, X_PAINTING
+from .runner import ImageRef, Job, Runner
+from .validation import Check, check_fields
+from .widgets import AUTO, field_widgets, given, widget
 
-PAINT_STYLES = [
-    "<auto>",
-    "<3d cartoon>",
-    "<anime>",
-    "<oil painting>",
-    "<watercolor>",
-    "<sketch>",
-    "<chinese painting>",
-    "<flat illustration>",
-]
-X_PAINTING_SIZES = ["1024*1024", "720*1280", "1280*720"]
 OUTPAINT_MODES = ["ratio", "scale", "offsets", "rotate only"]
-OUTPUT_RATIOS = ["1:1", "3:4", "4:3", "9:16", "16:9"]
+_UNCONFIRMED_NOTE = "Advanced: sent only when set"
 
 
-def checked_masks(
-    check: Check, name: str, mask: torch.Tensor, images: torch.Tensor, required: bool = True
-) -> list[torch.Tensor]:
-    """One binary-ready mask per image (a single mask is used for every image), sized like its image."""
-    masks = mask_batch(mask)
-    picked = []
-    for index, image in enumerate(images):
-        item = check.pick(name, masks, index, images.shape[0])
-        check.same_size(name, tuple(item.shape), (image.shape[0], image.shape[1]))
-        if required and not bool((item >= 0.5).any()):
-            raise check.fail(name, "is empty (no pixel is selected); paint the area to change in white.")
-        picked.append(item)
-    return picked
-
-
-def paste_inside_mask(result: torch.Tensor, original: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-    """Put the service's result back at the original resolution, inside the mask only: every pixel outside
-    the (binarised) mask is exactly the original."""
-    resized = resize_image(to_float(result), original.shape[0], original.shape[1])
-    keep = torch.from_numpy(binary_mask(mask) == 0)[..., None]
-    return torch.where(keep, original[..., :3], resized)
+def _image_tip(spec: models.ModelSpec, lead: str) -> str:
+    rule = spec.field("image").image
+    return f"{lead}; {rule.describe()}." if rule else lead + "."
 
 
 class Inpainting(PackNode):
@@ -55,37 +28,30 @@ class Inpainting(PackNode):
     DISPLAY_NAME = "DashScope Inpainting (局部重绘)"
     CATEGORY = "DashScope/Editing"
     DESCRIPTION = (
-        "通义万相 wanx-x-painting: repaint the white area of a mask from a prompt. Image and mask: each side more than "
-        "256 and less than 4096 px, at most 10 MB, the mask the same size as the image. The service answers at the "
-        "chosen size; 'composite' (on by default) puts the result back at your image's size inside the mask only. "
-        + models.model("wanx-x-painting").status_note()
+        "通义万相 wanx-x-painting: repaint the white area of a mask from a prompt. Image and mask: "
+        f"{X_PAINTING.field('image').image.describe()}, the mask the same size as the image. 'composite' (on by "
+        "default) puts the result back at your image's size inside the mask only. Only the prompt and the two images "
+        "are documented on the official page; style, size and n are sent only when you set them (advanced). "
+        + X_PAINTING.status_note()
         + "."
     )
 
     @classmethod
     def INPUT_TYPES(cls) -> dict[str, Any]:
+        field = X_PAINTING.field
         return {
             "required": {
-                "image": ("IMAGE", {"tooltip": "The picture to edit; a batch runs one task per image."}),
+                "image": (
+                    "IMAGE",
+                    {"tooltip": _image_tip(X_PAINTING, "The picture to edit; a batch runs one task per image")},
+                ),
                 "mask": (
                     "MASK",
                     {
                         "tooltip": "White (1) = repaint, black = keep. Same size as the image; one mask for all, or one per image."
                     },
                 ),
-                "prompt": prompt_input(75, what="What to paint in the masked area"),
-                "style": (
-                    PAINT_STYLES,
-                    {"default": "<auto>", "tooltip": model_tooltip(["wanx-x-painting"], "Painting style.")},
-                ),
-                "size": (
-                    X_PAINTING_SIZES,
-                    {"default": "1024*1024", "tooltip": "The size the service paints at (width*height)."},
-                ),
-                "n": (
-                    "INT",
-                    {"default": 1, "min": 1, "max": 4, "tooltip": "Images per input image (1-4); each is billed."},
-                ),
+                "prompt": widget(field("prompt"), "What to paint in the masked area"),
                 "composite": (
                     "BOOLEAN",
                     {
@@ -94,34 +60,48 @@ class Inpainting(PackNode):
                     },
                 ),
             },
+            "optional": {
+                "style": widget(
+                    field("style"),
+                    f"{_UNCONFIRMED_NOTE}. Painting style; auto = leave it out",
+                    choices=[AUTO, *field("style").enum],
+                    default=AUTO,
+                ),
+                "size": widget(
+                    field("size"),
+                    f"{_UNCONFIRMED_NOTE}. The size the service paints at (width*height); auto = leave it out",
+                    choices=[AUTO, *field("size").enum],
+                    default=AUTO,
+                ),
+                "n": widget(
+                    field("n"),
+                    f"{_UNCONFIRMED_NOTE}. Images per input image, each billed; 0 = leave it out",
+                    default=0,
+                    min=0,
+                ),
+            },
             "hidden": HIDDEN,
         }
 
-    async def run(self, image, mask, prompt, style, size, n, composite, unique_id=None):
-        check = Check(self.DISPLAY_NAME)
-        images = image_batch(image)
-        check.batch("image", images)
-        prompt = check.text("prompt", prompt, 75, required=True)
-        check.choice("style", style, PAINT_STYLES)
-        check.choice("size", size, X_PAINTING_SIZES)
-        check.number("n", n, 1, 4)
-        for item in images:
-            check.sides("image", item.shape[0], item.shape[1], 256, 4096, strict=True)
-        masks = checked_masks(check, "mask", mask, images)
-        encoded = await encode_all(list(images), encode_image)
-        encoded_masks = await encode_all(masks, encode_mask)
-        jobs = []
-        for index, (picture, region) in enumerate(zip(encoded, encoded_masks, strict=True)):
-            check.file_size("image", picture, 10)
-            body = {
-                "model": "wanx-x-painting",
-                "input": {"prompt": prompt, "base_image_url": ImageRef(picture), "mask_image_url": ImageRef(region)},
-                "parameters": {"style": style, "size": size, "n": int(n)},
-            }
-            jobs.append(Job(models.model("wanx-x-painting"), body, label=f"image {index + 1}"))
+    @classmethod
+    def check_widgets(cls, check: Check, values: dict[str, Any]) -> None:
+        check_fields(check, X_PAINTING, values, ("prompt", "style", "size"))
+        check_fields(check, X_PAINTING, {"n": given(values.get("n"))}, ("n",))  # 0 = leave it out
+
+    async def run(self, image, mask, prompt, composite, style=AUTO, size=AUTO, n=0, unique_id=None):
+        values = {"prompt": prompt.strip(), "style": given(style), "size": given(size), "n": given(n)}
+        check = self.checked(values)
+        encoded = await encoded_batch(check, "image", image, X_PAINTING.field("image").image)
+        masks = await encoded_masks(check, "mask", mask, image)
+        jobs = [
+            Job(X_PAINTING, X_PAINTING.request({**values, "image": ImageRef(picture), "mask": region}))
+            for picture, region in zip(encoded, masks, strict=True)
+        ]
         results = await Runner(self.DISPLAY_NAME, unique_id).run(jobs)
         if composite:
-            for result, original, region in zip(results, images, masks, strict=True):
+            originals = image_batch(image)
+            plain = checked_masks(check, "mask", mask, originals)
+            for result, original, region in zip(results, originals, plain, strict=True):
                 result.images = [(paste_inside_mask(rgb, original, region), None) for rgb, _ in result.images]
         return image_outputs(results)
 
@@ -132,27 +112,21 @@ class EraseAndComplete(PackNode):
     CATEGORY = "DashScope/Editing"
     DESCRIPTION = (
         "image-erase-completion: remove what the mask covers and fill it in naturally. Optional keep mask protects a "
-        "foreground. Image and masks: each side 512-4096 px, at most 10 MB, masks the same size as the image. Chains "
-        "after 'DashScope Person Segmentation' + 'DashScope Pick Person Masks' to erase people. "
-        + models.model("image-erase-completion").status_note()
+        f"foreground. Image and masks: {ERASE.field('image').image.describe()}, masks the same size as the image. "
+        "Chains after 'DashScope Person Segmentation' + 'DashScope Pick Person Masks' to erase people. "
+        + ERASE.status_note()
         + "."
     )
 
     @classmethod
     def INPUT_TYPES(cls) -> dict[str, Any]:
+        field = ERASE.field
         return {
             "required": {
-                "image": ("IMAGE", {"tooltip": "The picture; a batch runs one task per image. Each side 512-4096 px."}),
+                "image": ("IMAGE", {"tooltip": _image_tip(ERASE, "The picture; a batch runs one task per image")}),
                 "mask": ("MASK", {"tooltip": "White (1) = erase. Same size as the image."}),
-                "dilate": (
-                    "BOOLEAN",
-                    {"default": False, "tooltip": "Grow the mask a little first; recommended with segmentation masks."},
-                ),
-                "fast_mode": (
-                    "BOOLEAN",
-                    {"default": False, "tooltip": "Faster, less detailed; the keep mask is then not needed."},
-                ),
-                "add_watermark": ("BOOLEAN", {"default": False, "tooltip": "Add the service's AI-generated mark."}),
+                "dilate": widget(field("dilate"), default=False),
+                "fast_mode": widget(field("fast_mode"), "Faster, less detailed; the keep mask is then not needed"),
             },
             "optional": {
                 "keep_mask": (
@@ -161,36 +135,35 @@ class EraseAndComplete(PackNode):
                         "tooltip": "Optional: white (1) = must stay untouched (e.g. the person to keep). Same size as the image."
                     },
                 ),
+                "add_watermark": widget(
+                    field("add_watermark"), f"{_UNCONFIRMED_NOTE}: on sends add_watermark true (the service's AI mark)"
+                ),
             },
             "hidden": HIDDEN,
         }
 
-    async def run(self, image, mask, dilate, fast_mode, add_watermark, keep_mask=None, unique_id=None):
-        check = Check(self.DISPLAY_NAME)
-        images = image_batch(image)
-        check.batch("image", images)
-        for item in images:
-            check.sides("image", item.shape[0], item.shape[1], 512, 4096)
-        masks = checked_masks(check, "mask", mask, images)
-        keeps = checked_masks(check, "keep_mask", keep_mask, images, required=False) if keep_mask is not None else []
-        encoded = await encode_all(list(images), encode_image)
+    async def run(self, image, mask, dilate, fast_mode, keep_mask=None, add_watermark=False, unique_id=None):
+        values = {"dilate": bool(dilate), "fast_mode": bool(fast_mode), "add_watermark": given(add_watermark)}
+        check = self.checked(values)
+        encoded = await encoded_batch(check, "image", image, ERASE.field("image").image)
+        masks = await encoded_masks(check, "mask", mask, image)
+        keeps = await encoded_masks(check, "keep_mask", keep_mask, image, False) if keep_mask is not None else []
         jobs = []
         for index, picture in enumerate(encoded):
-            check.file_size("image", picture, 10)
-            fields: dict[str, Any] = {"image_url": ImageRef(picture), "mask_url": ImageRef(encode_mask(masks[index]))}
-            if keeps:
-                fields["foreground_url"] = ImageRef(encode_mask(keeps[index]))
-            body = {
-                "model": "image-erase-completion",
-                "input": fields,
-                "parameters": {
-                    "dilate_flag": bool(dilate),
-                    "fast_mode": bool(fast_mode),
-                    "add_watermark": bool(add_watermark),
-                },
-            }
-            jobs.append(Job(models.model("image-erase-completion"), body, label=f"image {index + 1}"))
+            refs = {"image": ImageRef(picture), "mask": masks[index], "keep_mask": keeps[index] if keeps else None}
+            jobs.append(Job(ERASE, ERASE.request({**values, **refs})))
         return image_outputs(await Runner(self.DISPLAY_NAME, unique_id).run(jobs))
+
+
+# Which fields each outpainting mode sends (the page applies output_ratio > x/y_scale > offsets).
+OUTPAINT_FIELDS = {
+    "ratio": ("output_ratio",),
+    "scale": ("x_scale", "y_scale"),
+    "offsets": ("top_offset", "bottom_offset", "left_offset", "right_offset"),
+    "rotate only": (),
+}
+_OUTPAINT_COMMON = ("angle", "best_quality", "limit_image_size", "add_watermark")
+_SIDES = (("top", "above"), ("bottom", "below"), ("left", "left"), ("right", "right"))
 
 
 class Outpainting(PackNode):
@@ -199,68 +172,81 @@ class Outpainting(PackNode):
     CATEGORY = "DashScope/Editing"
     DESCRIPTION = (
         "image-out-painting: extend the canvas beyond the picture's edges. Choose one mode: a target ratio, scale "
-        "factors (1-3x per axis), pixel offsets per side (each pair less than 3x the side), or a rotation. Image: each "
-        "side 512-4096 px, at most 10 MB; the result's aspect must stay within 1:4 to 4:1. "
-        + models.model("image-out-painting").status_note()
+        f"factors per axis, pixel offsets per side (each pair less than {OUT_PAINTING_MAX_FACTOR}x the side), or a "
+        f"rotation. Image: {OUT_PAINTING_MODEL.field('image').image.describe()}; the result's aspect must stay within "
+        f"1:{OUT_PAINTING_MAX_ASPECT:g} to {OUT_PAINTING_MAX_ASPECT:g}:1. Only the chosen mode's settings, and settings "
+        f"that differ from the service's defaults, are sent. {OUT_PAINTING_MODEL.price_note()}. "
+        + OUT_PAINTING_MODEL.status_note()
         + "."
     )
 
     @classmethod
     def INPUT_TYPES(cls) -> dict[str, Any]:
-        offset = {"default": 0, "min": 0, "max": 12288, "step": 8}
-        scale = {"default": 1.0, "min": 1.0, "max": 3.0, "step": 0.05}
+        field = OUT_PAINTING_MODEL.field
+        high = OUT_PAINTING_MAX_FACTOR * field("image").image.max_side
+        offset = {"max": high, "step": 8}
         return {
             "required": {
                 "image": (
                     "IMAGE",
-                    {"tooltip": "The picture to extend; each side 512-4096 px. A batch runs one task per image."},
+                    {
+                        "tooltip": _image_tip(
+                            OUT_PAINTING_MODEL, "The picture to extend; a batch runs one task per image"
+                        )
+                    },
                 ),
                 "mode": (
                     OUTPAINT_MODES,
                     {
                         "default": "ratio",
                         "tooltip": model_tooltip(
-                            ["image-out-painting"], "Which way to extend; only that mode's inputs are sent."
+                            [OUT_PAINTING_MODEL.name], "Which way to extend; only that mode's inputs are sent."
                         ),
                     },
                 ),
-                "output_ratio": (
-                    OUTPUT_RATIOS,
-                    {"default": "16:9", "tooltip": "mode 'ratio': the width:height of the result."},
+                "output_ratio": widget(
+                    field("output_ratio"),
+                    "mode 'ratio': the width:height of the result",
+                    choices=field("output_ratio").enum[1:],
+                    default="16:9",
                 ),
-                "x_scale": ("FLOAT", {**scale, "tooltip": "mode 'scale': widen by this factor (1-3), centred."}),
-                "y_scale": ("FLOAT", {**scale, "tooltip": "mode 'scale': heighten by this factor (1-3), centred."}),
-                "top_offset": (
-                    "INT",
-                    {**offset, "tooltip": "mode 'offsets': pixels added above; top + bottom less than 3x the height."},
+                "x_scale": widget(field("x_scale"), "mode 'scale': widen by this factor, centred"),
+                "y_scale": widget(field("y_scale"), "mode 'scale': heighten by this factor, centred"),
+                **field_widgets(
+                    OUT_PAINTING_MODEL,
+                    {f"{side}_offset": f"mode 'offsets': pixels added {where}" for side, where in _SIDES},
+                    **offset,
                 ),
-                "bottom_offset": ("INT", {**offset, "tooltip": "mode 'offsets': pixels added below."}),
-                "left_offset": (
-                    "INT",
-                    {**offset, "tooltip": "mode 'offsets': pixels added left; left + right less than 3x the width."},
-                ),
-                "right_offset": ("INT", {**offset, "tooltip": "mode 'offsets': pixels added right."}),
-                "angle": (
-                    "INT",
+                **field_widgets(
+                    OUT_PAINTING_MODEL,
                     {
-                        "default": 0,
-                        "min": 0,
-                        "max": 359,
-                        "tooltip": "Rotate counter-clockwise first (0-359 degrees); 'rotate only' may not use 0, 90, 180 or 270.",
+                        "angle": "Rotate counter-clockwise first (degrees)",
+                        "best_quality": "Better but much slower",
+                        "limit_image_size": "Keep the result small (recommended)",
                     },
                 ),
-                "best_quality": ("BOOLEAN", {"default": False, "tooltip": "Better but much slower."}),
-                "limit_image_size": (
-                    "BOOLEAN",
-                    {"default": True, "tooltip": "Keep the result under 5 MB (recommended)."},
-                ),
-                "add_watermark": (
-                    "BOOLEAN",
-                    {"default": False, "tooltip": "Add the service's 'Generated by AI' mark."},
+                # The service marks results by default; the node asks for none unless switched on.
+                "add_watermark": widget(
+                    field("add_watermark"),
+                    "On: the service marks the result (its default). Off: no mark",
+                    default=False,
                 ),
             },
             "hidden": HIDDEN,
         }
+
+    @classmethod
+    def check_widgets(cls, check: Check, values: dict[str, Any]) -> None:
+        mode = values.get("mode")
+        check_fields(check, OUT_PAINTING_MODEL, values, (*OUTPAINT_FIELDS.get(mode, ()), *_OUTPAINT_COMMON))
+        if mode == "scale" and values.get("x_scale") == 1.0 and values.get("y_scale") == 1.0:
+            raise check.fail("x_scale", "and y_scale are both 1.0; raise at least one to extend the picture.")
+        if mode == "offsets" and not any(values.get(name) for name in OUTPAINT_FIELDS["offsets"]):
+            if all(name in values for name in OUTPAINT_FIELDS["offsets"]):
+                raise check.fail("top_offset", "and the other offsets are all 0; set at least one side to extend.")
+        angle = values.get("angle")
+        if mode == "rotate only" and angle is not None and angle % 90 == 0:
+            raise check.fail("angle", f"is {angle}; 'rotate only' needs an angle other than 0, 90, 180 and 270.")
 
     async def run(
         self,
@@ -279,69 +265,40 @@ class Outpainting(PackNode):
         add_watermark,
         unique_id=None,
     ):
-        check = Check(self.DISPLAY_NAME)
-        images = image_batch(image)
-        check.batch("image", images)
-        check.choice("mode", mode, OUTPAINT_MODES)
-        check.number("angle", angle, 0, 359)
-        parameters: dict[str, Any] = {
-            "angle": int(angle),
-            "best_quality": bool(best_quality),
-            "limit_image_size": bool(limit_image_size),
-            "add_watermark": bool(add_watermark),
-        }
-        if mode == "ratio":
-            parameters["output_ratio"] = check.choice("output_ratio", output_ratio, OUTPUT_RATIOS)
-        elif mode == "scale":
-            check.number("x_scale", x_scale, 1.0, 3.0)
-            check.number("y_scale", y_scale, 1.0, 3.0)
-            if x_scale == 1.0 and y_scale == 1.0:
-                raise check.fail(
-                    "x_scale", "and y_scale are both 1.0; raise at least one (up to 3.0) to extend the picture."
-                )
-            parameters.update(x_scale=float(x_scale), y_scale=float(y_scale))
-        elif mode == "offsets":
-            if top_offset + bottom_offset + left_offset + right_offset == 0:
-                raise check.fail("top_offset", "and the other offsets are all 0; set at least one side to extend.")
-            parameters.update(
-                top_offset=int(top_offset),
-                bottom_offset=int(bottom_offset),
-                left_offset=int(left_offset),
-                right_offset=int(right_offset),
-            )
-        elif angle % 90 == 0:
-            raise check.fail("angle", f"is {angle}; 'rotate only' needs an angle other than 0, 90, 180 and 270.")
-        for item in images:
-            height, width = item.shape[0], item.shape[1]
-            check.sides("image", height, width, 512, 4096)
-            if mode == "offsets":
-                if top_offset + bottom_offset >= 3 * height:
-                    raise check.fail(
-                        "top_offset",
-                        f"+ bottom_offset = {top_offset + bottom_offset} px; it must be less than 3x the image height ({3 * height} px).",
-                    )
-                if left_offset + right_offset >= 3 * width:
-                    raise check.fail(
-                        "left_offset",
-                        f"+ right_offset = {left_offset + right_offset} px; it must be less than 3x the image width ({3 * width} px).",
-                    )
-                new_w, new_h = width + left_offset + right_offset, height + top_offset + bottom_offset
-                if max(new_w, new_h) / min(new_w, new_h) > 4:
-                    raise check.fail(
-                        "top_offset",
-                        f"and the other offsets give {new_w}x{new_h} px; the result's aspect must stay within 1:4 to 4:1.",
-                    )
-        encoded = await encode_all(list(images), encode_image)
-        jobs = []
-        for index, picture in enumerate(encoded):
-            check.file_size("image", picture, 10)
-            body = {
-                "model": "image-out-painting",
-                "input": {"image_url": ImageRef(picture)},
-                "parameters": dict(parameters),
-            }
-            jobs.append(Job(models.model("image-out-painting"), body, label=f"image {index + 1}"))
+        settings = dict(output_ratio=output_ratio, x_scale=x_scale, y_scale=y_scale, angle=angle)
+        settings.update(top_offset=top_offset, bottom_offset=bottom_offset, left_offset=left_offset)
+        settings.update(right_offset=right_offset, best_quality=best_quality, limit_image_size=limit_image_size)
+        settings["add_watermark"] = add_watermark
+        check = self.checked({"mode": mode, **settings})
+        values = {name: settings[name] for name in (*OUTPAINT_FIELDS[mode], *_OUTPAINT_COMMON)}
+        if mode == "offsets":
+            for picture in image_batch(image):
+                check_offsets(check, picture.shape[0], picture.shape[1], values)
+        encoded = await encoded_batch(check, "image", image, OUT_PAINTING_MODEL.field("image").image)
+        jobs = [Job(OUT_PAINTING_MODEL, OUT_PAINTING_MODEL.request({**values, "image": ImageRef(e)})) for e in encoded]
         return image_outputs(await Runner(self.DISPLAY_NAME, unique_id).run(jobs))
+
+
+def check_offsets(check: Check, height: int, width: int, values: dict[str, Any]) -> None:
+    """The page's offset rules for one picture: each pair less than 3x its side, the result within 1:4 to 4:1."""
+    top, bottom, left, right = (int(values[n]) for n in OUTPAINT_FIELDS["offsets"])
+    for first, total, side, what in (
+        ("top_offset", top + bottom, height, "height"),
+        ("left_offset", left + right, width, "width"),
+    ):
+        if total >= OUT_PAINTING_MAX_FACTOR * side:
+            limit = OUT_PAINTING_MAX_FACTOR * side
+            raise check.fail(
+                first,
+                f"+ its opposite = {total} px; it must be less than {OUT_PAINTING_MAX_FACTOR}x the image {what} ({limit} px).",
+            )
+    new_w, new_h = width + left + right, height + top + bottom
+    if max(new_w, new_h) / min(new_w, new_h) > OUT_PAINTING_MAX_ASPECT:
+        raise check.fail(
+            "top_offset",
+            f"and the other offsets give {new_w}x{new_h} px; the result's aspect must stay within "
+            f"1:{OUT_PAINTING_MAX_ASPECT:g} to {OUT_PAINTING_MAX_ASPECT:g}:1.",
+        )
 
 
 NODES = [Inpainting, EraseAndComplete, Outpainting]

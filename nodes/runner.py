@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import functools
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -87,9 +88,14 @@ def make_client() -> DashScopeClient:
     return DashScopeClient(load_settings())
 
 
-def default_collect(outcome: TaskOutcome, fetch: Fetch) -> JobResult:
-    urls, failed = successful_urls(outcome.output, outcome.task_id)
+def default_collect(outcome: TaskOutcome, fetch: Fetch, shapes: tuple[str, ...] = ()) -> JobResult:
+    urls, failed = successful_urls(outcome.output, outcome.task_id, shapes)
     return JobResult(outcome, urls, download_images(urls, fetch, outcome.task_id), failed)
+
+
+def reader_for(spec: ModelSpec) -> Collector:
+    """The default collector, reading the model's documented result shapes first."""
+    return functools.partial(default_collect, shapes=spec.results)
 
 
 def download_images(urls: list[str], fetch: Fetch, task_id: str = "") -> list[tuple[torch.Tensor, torch.Tensor | None]]:
@@ -169,7 +175,7 @@ class Runner:
         self._states[index] = Progress("done", outcome.task_id)
         return result
 
-    async def run(self, jobs: list[Job], collect: Collector = default_collect) -> list[JobResult]:
+    async def run(self, jobs: list[Job], collect: Collector | None = None) -> list[JobResult]:
         if not jobs:
             raise ValueError("no jobs")
         client = self.client or make_client()
@@ -185,7 +191,9 @@ class Runner:
             body, used_oss = await loop.run_in_executor(_WORKERS, self._prepare, client, index, job)
             async with gate:
                 outcome = await loop.run_in_executor(_WORKERS, self._task, client, index, job, body, used_oss)
-            return await loop.run_in_executor(_WORKERS, self._collect, client, index, outcome, collect)
+            return await loop.run_in_executor(
+                _WORKERS, self._collect, client, index, outcome, collect or reader_for(job.spec)
+            )
 
         tasks = [asyncio.ensure_future(guarded(i, job)) for i, job in enumerate(jobs)]
         # Even when one job fails, the others run to the end: their tasks are paid for. Status ticks each second.

@@ -10,9 +10,11 @@ import torch
 
 from . import models
 from .base import HIDDEN, PackNode
-from .client import DownloadError, TaskFailedError, TaskOutcome
-from .images import batch_images, decode_gray, encode_image, image_batch, mask_batch
-from .runner import Fetch, ImageRef, Job, JobResult, Runner, download_images, encode_all
+from .client import DownloadError, TaskFailedError, TaskOutcome, result_slots, successful_urls
+from .images import batch_images, decode_gray, image_batch, mask_batch
+from .jobs import encoded_batch
+from .models.editing import SEGMENTATION
+from .runner import Fetch, ImageRef, Job, JobResult, Runner, download_images
 from .validation import Check
 
 # A label map names persons by pixel value (1..255), and each person becomes a full-size float mask: a hostile
@@ -23,13 +25,12 @@ MAX_MASK_BYTES = 2 * 1024**3
 
 
 def collect_segmentation(outcome: TaskOutcome, fetch: Fetch) -> JobResult:
-    """Shape C: the label map (person k has pixel value k) and the coloured visualisation."""
-    output = outcome.output
-    label_url, vis_url = output.get("output_image_url"), output.get("output_vis_image_url")
-    if not label_url:
-        raise TaskFailedError(
-            "The segmentation answer holds no label image.", code="NoResults", task_id=outcome.task_id
-        )
+    """The label map (person k has pixel value k) and the coloured visualisation, from the documented shape
+    (output_image_url + output_vis_image_url) or, failing that, any generic one (label first, then the preview)."""
+    urls, _ = successful_urls(outcome.output, outcome.task_id, SEGMENTATION.results)  # raises when none
+    slots = [slot for slot in result_slots(outcome.output, SEGMENTATION.results) if slot.ok]
+    label_url = urls[0]
+    vis_url = str(slots[0].extra.get("output_vis_image_url") or "") or (urls[1] if len(urls) > 1 else "")
     try:
         label = decode_gray(fetch(label_url))
     except ValueError as exc:
@@ -58,7 +59,7 @@ class PersonSegmentation(PackNode):
         "image-instance-segmentation: one mask per person in the picture. Outputs every person's mask (a MASK batch, "
         "person 1 first), all persons together, the label image (pixel value x 255 = person number), the service's "
         "coloured preview and the number of persons. Feed person_masks into 'DashScope Pick Person Masks' to choose "
-        "persons, e.g. to erase everyone but one. Image: each side 512-4096 px, at most 10 MB. With a batch of "
+        f"persons, e.g. to erase everyone but one. Image: {SEGMENTATION.field('image').image.describe()}. With a batch of "
         "images, person_masks holds the persons of image 1, then image 2, and so on. "
         + models.model("image-instance-segmentation").status_note()
         + "."
@@ -77,21 +78,20 @@ class PersonSegmentation(PackNode):
     @classmethod
     def INPUT_TYPES(cls) -> dict[str, Any]:
         return {
-            "required": {"image": ("IMAGE", {"tooltip": "The picture(s); each side 512-4096 px, at most 10 MB."})},
+            "required": {
+                "image": ("IMAGE", {"tooltip": f"The picture(s); {SEGMENTATION.field('image').image.describe()}."})
+            },
             "hidden": HIDDEN,
         }
 
     async def run(self, image, unique_id=None):
-        check = Check(self.DISPLAY_NAME)
+        check = self.checked({})
         images = image_batch(image)
-        check.batch("image", images)
-        for item in images:
-            check.sides("image", item.shape[0], item.shape[1], 512, 4096)
-        jobs = []
-        for index, picture in enumerate(await encode_all(list(images), encode_image)):
-            check.file_size("image", picture, 10)
-            body = {"model": "image-instance-segmentation", "input": {"image_url": ImageRef(picture)}, "parameters": {}}
-            jobs.append(Job(models.model("image-instance-segmentation"), body, label=f"image {index + 1}"))
+        encoded = await encoded_batch(check, "image", images, SEGMENTATION.field("image").image)
+        # The page's example sends an empty parameters object; no parameter is documented.
+        jobs = [
+            Job(SEGMENTATION, SEGMENTATION.request({"image": ImageRef(e)}, extra={"parameters": {}})) for e in encoded
+        ]
         runner = Runner(self.DISPLAY_NAME, unique_id)
         results = await runner.run(jobs, collect=collect_segmentation)
         height, width = images.shape[1], images.shape[2]

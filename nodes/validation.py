@@ -9,8 +9,9 @@ import torch
 
 from .client import InputError
 from .images import Encoded
-from .models import Field
+from .models import Field, ModelSpec
 from .models.sizes import parse_size
+from .widgets import AUTO
 
 
 class Check:
@@ -131,6 +132,14 @@ def check_field(check: Check, spec_field: Field, value: Any, name: str = "") -> 
         high = spec_field.high if spec_field.high is not None else float("inf")
         check.number(name, value, low, high)
     return value
+
+
+def check_fields(check: Check, spec: ModelSpec, values: Mapping[str, Any], names: Iterable[str]) -> None:
+    """``check_field`` for each named field of a model row whose value is known (not AUTO, not missing)."""
+    for name in names:
+        value = values.get(name)
+        if value is not None and value != AUTO:
+            check_field(check, spec.field(name), value)
 
 
 def check_declared(check: Check, input_types: Mapping[str, Any], values: Mapping[str, Any]) -> None:

@@ -11,11 +11,17 @@ from .models import Field, ModelSpec
 AUTO = "auto"  # a choice meaning "leave the field out: the model's own default applies"
 
 
+def given(value: Any) -> Any:
+    """A widget value, or None (= leave the field out) for AUTO, an empty text and an optional input's 0/off."""
+    return None if value is None or value is False or value == 0 or value in (AUTO, "") else value
+
+
 def tooltip_for(spec_field: Field, lead: str = "") -> str:
     """Lead text, then the field's documented rule, then UNCONFIRMED where no official page states it."""
-    parts = [lead or spec_field.note.capitalize() or spec_field.name]
-    if spec_field.note and lead:
-        parts.append(spec_field.note.capitalize())
+    note = spec_field.note[:1].upper() + spec_field.note[1:]  # not capitalize(): it lowercases "AI"
+    parts = [lead or note or spec_field.name]
+    if note and lead:
+        parts.append(note)
     limits = spec_field.limits_text()
     if limits:
         parts.append(limits[:1].upper() + limits[1:])
@@ -58,6 +64,11 @@ def widget(
         multiline = spec_field.max_length is None or spec_field.max_length > 60
         return "STRING", {"multiline": multiline, "default": default or "", **tip, **options}
     raise ValueError(f"{spec_field.path}: a {spec_field.type} field is a connection, not a widget")
+
+
+def field_widgets(spec: ModelSpec, leads: dict[str, str], **options: Any) -> dict[str, tuple[Any, dict[str, Any]]]:
+    """Inputs for several fields of one model row: {field name: widget(field, lead, **options)}."""
+    return {name: widget(spec.field(name), lead, **options) for name, lead in leads.items()}
 
 
 def model_choices(specs: Sequence[ModelSpec]) -> list[str]:

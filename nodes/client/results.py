@@ -1,4 +1,4 @@
-"""Finding result URLs in the output shapes of spec section 4.4, and downloading them safely.
+"""Finding result URLs in a model's documented output shapes (then the generic ones), and downloading them safely.
 
 Result URLs come from the network, so they are treated as hostile: only http(s) is fetched (never
 ``file:`` or anything that reads the local disk), no DashScope header is sent, and the body is capped.
@@ -34,38 +34,86 @@ class ResultSlot:
         return bool(self.url)
 
 
-def result_slots(output: dict[str, Any]) -> list[ResultSlot]:
-    """The images of a finished task, in order, from whichever shape the model uses (A, B, C, D, E, F)."""
-    results = output.get("results")
-    if isinstance(results, list) and results:
-        slots = []
-        for item in results:
-            if not isinstance(item, dict):
-                continue
-            url = item.get("url") or item.get("png_url") or ""
-            extra = {k: v for k, v in item.items() if k not in ("url", "code", "message")}
-            slots.append(ResultSlot(str(url), str(item.get("code") or ""), str(item.get("message") or ""), extra))
-        return slots
-    for key in ("output_image_url", "result_url"):
-        if isinstance(output.get(key), str) and output[key]:
-            return [ResultSlot(output[key])]
-    if isinstance(output.get("render_urls"), list):
-        return [ResultSlot(str(u)) for u in output["render_urls"]]
-    choices = output.get("choices")
-    if isinstance(choices, list):
-        slots = []
-        for choice in choices:
-            content = ((choice or {}).get("message") or {}).get("content") or []
-            slots.extend(
-                ResultSlot(str(part["image"])) for part in content if isinstance(part, dict) and part.get("image")
-            )
-        return slots
-    return []
+# Where an answer may hold its images, as ``ModelSpec.results`` names them: a path to the URL ("results[].url",
+# "choices[].message.content[].image", "output_image_url", "render_urls"), then "+companion" fields kept beside
+# each URL in ResultSlot.extra (e.g. "render_urls+bg_urls+auxiliary_parameters"). After a model's documented
+# shapes come these, so an answer in an unexpected shape is still read rather than lost after the task was paid.
+GENERIC_SHAPES = (
+    "results[].url",
+    "output_image_url",
+    "result_url",
+    "render_urls",
+    "choices[].message.content[].image",
+    "results[].png_url",
+)
 
 
-def successful_urls(output: dict[str, Any], task_id: str = "") -> tuple[list[str], list[ResultSlot]]:
+def result_slots(output: dict[str, Any], shapes: tuple[str, ...] = ()) -> list[ResultSlot]:
+    """The images of a finished task, in order: the model's documented shapes first, then the generic ones.
+
+    The first shape that yields a URL wins; an answer holding only failed slots gives those (for their codes)."""
+    only_failures: list[ResultSlot] = []
+    for shape in dict.fromkeys((*shapes, *GENERIC_SHAPES)):
+        slots = read_shape(output, shape)
+        if any(slot.url for slot in slots):
+            return slots
+        only_failures = only_failures or slots
+    return only_failures
+
+
+def read_shape(output: dict[str, Any], shape: str) -> list[ResultSlot]:
+    """The slots one shape finds in an answer ([] when the answer does not have that shape)."""
+    main, *companions = shape.split("+")
+    *outer, leaf = main.split(".")
+    if not outer:
+        return _top_level(output, leaf, companions)
+    containers: list[Any] = [output]
+    for part in outer:
+        found: list[Any] = []
+        for container in containers:
+            value = container.get(part.removesuffix("[]"))
+            if part.endswith("[]") and isinstance(value, list):
+                found.extend(item for item in value if isinstance(item, dict))
+            elif isinstance(value, dict):
+                found.append(value)
+        containers = found
+    return [
+        ResultSlot(
+            str(item.get(leaf) or ""),
+            str(item.get("code") or ""),
+            str(item.get("message") or ""),
+            {k: v for k, v in item.items() if k not in (leaf, "code", "message")},
+        )
+        for item in containers
+        if item.get(leaf) or item.get("code")
+    ]
+
+
+def _top_level(output: dict[str, Any], key: str, companions: list[str]) -> list[ResultSlot]:
+    """A URL (or a list of URLs) directly in the output; list-valued companions are aligned by index."""
+    value = output.get(key)
+    urls = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    slots = []
+    for index, url in enumerate(urls):
+        if not url:
+            continue
+        extra = {}
+        for name in companions:
+            beside = output.get(name)
+            if isinstance(beside, list):
+                if index < len(beside):
+                    extra[name] = beside[index]
+            elif beside is not None:
+                extra[name] = beside
+        slots.append(ResultSlot(str(url), extra=extra))
+    return slots
+
+
+def successful_urls(
+    output: dict[str, Any], task_id: str = "", shapes: tuple[str, ...] = ()
+) -> tuple[list[str], list[ResultSlot]]:
     """URLs of the images that succeeded, plus the failed slots; raises if none succeeded."""
-    slots = result_slots(output)
+    slots = result_slots(output, shapes)
     good = [s for s in slots if s.ok and s.url != MODERATED]
     failed = [s for s in slots if not s.ok]
     if any(s.url == MODERATED for s in slots):

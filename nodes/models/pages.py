@@ -13,6 +13,7 @@ FLUX = _ZH + "developer-reference/flux"  # no official copy found: every fact of
 BACKGROUND = _ZH + "wanx-background-generation-api-reference"
 SKETCH = _ZH + "wanx-sketch-to-image-api-reference"
 X_PAINTING = _ZH + "vary-region-api-reference"
+X_PAINTING_OLD = "https://help.aliyun.com/document_detail/2797051.html"  # older page: the input image limits
 IMAGE_EDIT = _ZH + "wanx-image-edit-api-reference"
 SEGMENTATION = _ZH + "image-instance-segmentation-api-reference"
 OUT_PAINTING = _ZH + "image-scaling-api"

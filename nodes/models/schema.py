@@ -46,6 +46,22 @@ class ImageRule:
     max_aspect: float | None = None  # long side : short side
     source: str = ""
 
+    def describe(self) -> str:
+        """The rule in words for tooltips and descriptions, e.g. 'each side 512-4096 px, at most 10 MB'."""
+        parts = []
+        if self.min_side is not None and self.max_side is not None:
+            bounds = "more than {} and less than {}" if self.strict else "{}-{}"
+            parts.append("each side " + bounds.format(self.min_side, self.max_side) + " px")
+        elif self.max_side is not None:
+            parts.append(f"each side at most {self.max_side} px")
+        elif self.min_side is not None:
+            parts.append(f"each side at least {self.min_side} px")
+        if self.max_aspect:
+            parts.append(f"aspect at most {self.max_aspect:g}:1")
+        if self.max_mb is not None:
+            parts.append(f"at most {self.max_mb:g} MB")
+        return ", ".join(parts)
+
 
 @dataclass(frozen=True)
 class Field:
