@@ -324,6 +324,27 @@ class Bench:
             ratio <= 2.0,
         )
 
+    # 8 ------------------------------------------------------------------------------------------
+    def reset_after_accept(self, runs: int = 20) -> None:
+        """The connection drops after the service took each submit: the pack must find the task, not lose it."""
+        emu = self.emulator(0.2)
+        images = failures = 0
+        for index in range(runs):
+            emu.faults.submit_drop_after_create(1)
+            try:
+                out = asyncio.run(self.wanx(prompt=f"cat {index}"))
+                images += int(out[0].shape[0])
+            except Exception:
+                failures += 1
+        created, submits = emu.count("task_created"), emu.count("submit")
+        emu.stop()
+        row(
+            f"8. reset after accept, {runs} runs (1 image each)",
+            f"{images} images returned / {created} tasks created / {submits} submits, {failures} runs failed",
+            f"{runs} / {runs} / {runs}",
+            images == created == submits == runs,
+        )
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
@@ -339,6 +360,7 @@ def main() -> None:
         "5": bench.local_cost,
         "6": bench.upload_reuse,
         "7": bench.memory,
+        "8": bench.reset_after_accept,
     }
     chosen = args.only.split(",") if args.only else list(steps)
     started = time.monotonic()

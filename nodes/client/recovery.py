@@ -1,0 +1,205 @@
+"""Finding the task a paid request created when its answer was lost, instead of abandoning it.
+
+After an ambiguous failure of a submit (the connection dropped or timed out after sending, or a 5xx answer) the
+request is never re-sent: the service may have created the task. Instead the account's task list is read
+(``GET /tasks``: top-level ``data[]`` with ``task_id``, ``status``, ``model_name``, ``gmt_create`` in epoch ms) and
+the task is recognised on the pack's side: same model, created between just before the send and now, and not
+already known to this process. The query format of the list's ``start_time`` / ``end_time`` is not settled (the
+Python SDK documents ``YYYYMMDDhhmmss``, the Java SDK's test passes epoch milliseconds), so neither is sent.
+
+A FaceChain training is recognised more surely: its job names the file the pack uploaded just before.
+``GET /fine-tunes`` (``output.jobs[]`` with ``job_id``, ``training_file_ids``) is the official SDK's
+``FineTunes.list``; no official page shows it — UNCONFIRMED.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import USER_STOP, AmbiguousRequestError, DashScopeError, NothingCreatedError, TaskCanceledError
+from .tasks import FINE_TUNE, TASK, JobKind
+from .transport import CancelCheck, Transport, sleep_unless_cancelled
+
+# Seconds either side of the window: the service's clock and this machine's differ a little.
+CLOCK_SLACK = 3.0
+PAGE_SIZE = 100  # the service's maximum page size is UNCONFIRMED; 100 is what its console pages use
+MAX_PAGES = 10
+
+
+class KnownIds:
+    """Every task and job id this process has created or fetched, so a recovery never claims one of them."""
+
+    def __init__(self, most: int = 20000):
+        self._ids: OrderedDict[str, None] = OrderedDict()
+        self._most = most
+        self._lock = threading.Lock()
+
+    def add(self, job_id: str) -> None:
+        with self._lock:
+            self._ids[job_id] = None
+            while len(self._ids) > self._most:
+                self._ids.popitem(last=False)
+
+    def __contains__(self, job_id: object) -> bool:
+        with self._lock:
+            return job_id in self._ids
+
+
+class InFlight:
+    """Submits of each model whose answer is still on its way. A recovery waits for the others to land first,
+    so that a task another node of this process is about to learn of is not taken for the lost one."""
+
+    def __init__(self) -> None:
+        self._count: Counter[tuple[str, str]] = Counter()
+        self._changed = threading.Condition()
+
+    @contextmanager
+    def sending(self, key: tuple[str, str]) -> Iterator[None]:
+        with self._changed:
+            self._count[key] += 1
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._count[key] -= 1
+                self._changed.notify_all()
+
+    def wait_alone(self, key: tuple[str, str], most: float) -> None:
+        """Wait (at most ``most`` seconds) until the caller's own submit is the only one of its model in flight."""
+        ends = time.monotonic() + most
+        with self._changed:
+            while self._count[key] > 1 and time.monotonic() < ends:
+                self._changed.wait(min(0.1, max(ends - time.monotonic(), 0.0)))
+
+
+KNOWN = KnownIds()
+IN_FLIGHT = InFlight()
+
+
+@dataclass(frozen=True)
+class Recovery:
+    """When to read the list: right away, then again, since a new task may take a moment to be listed."""
+
+    looks: tuple[float, ...] = (0.0, 1.0, 2.0)
+    wait_for_others: float = 10.0
+
+
+Matches = Callable[[dict[str, Any]], bool]
+
+
+def recover_task(
+    transport: Transport,
+    model: str,
+    sent_at: float,
+    error: AmbiguousRequestError,
+    *,
+    cancelled: CancelCheck | None,
+    policy: Recovery,
+) -> str:
+    """The id of the task the lost submit created (epoch ``sent_at`` is when it was sent); raises if none or
+    several can be it."""
+
+    def created_now(item: dict[str, Any]) -> bool:
+        try:
+            created = float(item["gmt_create"]) / 1000.0
+        except (KeyError, TypeError, ValueError):
+            return False
+        return item.get("model_name") == model and sent_at - CLOCK_SLACK <= created <= time.time() + CLOCK_SLACK
+
+    def read(page: int) -> tuple[list[Any], int]:
+        params = {"model_name": model, "page_no": str(page), "page_size": str(PAGE_SIZE)}
+        body = transport.api("GET", "/tasks", idempotent=True, params=params, cancelled=cancelled)
+        return list(body.get("data") or []), int(body.get("total") or 0)
+
+    return _recover(read, created_now, TASK, "task_id", f"tasks of {model}", error, cancelled, policy)
+
+
+def recover_job(
+    transport: Transport,
+    file_id: str,
+    error: AmbiguousRequestError,
+    *,
+    cancelled: CancelCheck | None,
+    policy: Recovery,
+) -> str:
+    """The id of the training job the lost ``POST /fine-tunes`` created from the pack's uploaded ``file_id``."""
+
+    def trains_on_our_file(item: dict[str, Any]) -> bool:
+        return file_id in (item.get("training_file_ids") or [])
+
+    def read(page: int) -> tuple[list[Any], int]:
+        params = {"page_no": str(page), "page_size": str(PAGE_SIZE)}
+        body = transport.api("GET", "/fine-tunes", idempotent=True, params=params, cancelled=cancelled)
+        output = body.get("output") if isinstance(body.get("output"), dict) else {}
+        return list(output.get("jobs") or []), int(output.get("total") or 0)
+
+    return _recover(
+        read, trains_on_our_file, FINE_TUNE, "job_id", "training jobs on these photos", error, cancelled, policy
+    )
+
+
+def _recover(
+    read: Callable[[int], tuple[list[Any], int]],
+    matches: Matches,
+    kind: JobKind,
+    id_field: str,
+    what: str,
+    error: AmbiguousRequestError,
+    cancelled: CancelCheck | None,
+    policy: Recovery,
+) -> str:
+    found: list[str] = []
+    for delay in policy.looks:
+        try:
+            sleep_unless_cancelled(delay, cancelled)
+        except TaskCanceledError:
+            raise TaskCanceledError(
+                f"Stopped by the user while looking for the {kind.noun} of a lost answer. {error.message} {error.hint}",
+                code=USER_STOP,
+            ) from None
+        try:
+            found = [
+                str(item[id_field])
+                for item in _all_items(read)
+                if isinstance(item, dict) and item.get(id_field) and str(item[id_field]) not in KNOWN and matches(item)
+            ]
+        except DashScopeError as failed:
+            error.message += f" Looking it up in the task list failed too ({failed.code or type(failed).__name__})."
+            error.args = (error._render(),)
+            raise error from None
+        if len(found) == 1:
+            KNOWN.add(found[0])
+            return found[0]
+        if len(found) > 1:
+            break
+    if not found:
+        raise NothingCreatedError(
+            f"{error.message} Nothing was created by it.",
+            code=error.code,
+            request_id=error.request_id,
+            http_status=error.http_status,
+        )
+    raise AmbiguousRequestError(
+        f"{error.message} {len(found)} {what} were created at the service in that moment and none is known to this "
+        f"ComfyUI: {', '.join(found)}. One of them is probably this node's; to fetch it, {kind.fetch_later}.",
+        code="AmbiguousSubmit",
+        request_id=error.request_id,
+        http_status=error.http_status,
+    )
+
+
+def _all_items(read: Callable[[int], tuple[list[Any], int]]) -> Iterator[Any]:
+    """Every item of a paged list (up to MAX_PAGES pages), whatever order the service lists them in."""
+    seen = 0
+    for page in range(1, MAX_PAGES + 1):
+        items, total = read(page)
+        yield from items
+        seen += len(items)
+        if not items or seen >= total:
+            return
