@@ -10,8 +10,8 @@ from __future__ import annotations
 import logging
 
 from .errors import AmbiguousRequestError, DashScopeError, TaskFailedError
-from .recovery import KNOWN, Recovery, recover_job
-from .tasks import FINE_TUNE, PollSchedule, Progress, ProgressCallback, poll
+from .recovery import Recovery, recover_job
+from .tasks import FINE_TUNE, KNOWN, PollSchedule, Progress, ProgressCallback, poll
 from .transport import CancelCheck, Transport
 
 log = logging.getLogger(__name__)
@@ -75,7 +75,6 @@ def wait_for_job(
 ) -> str:
     """Wait for a training job (the client's one poller) and return its LoRA resource id
     (``output.finetuned_output``)."""
-    KNOWN.add(job_id)
     polled = poll(
         transport, FINE_TUNE, job_id, timeout=timeout, cancelled=cancelled, on_progress=on_progress, schedule=schedule
     )

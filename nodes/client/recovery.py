@@ -16,39 +16,20 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from .errors import USER_STOP, AmbiguousRequestError, DashScopeError, NothingCreatedError, TaskCanceledError
-from .tasks import FINE_TUNE, TASK, JobKind
+from .tasks import FINE_TUNE, KNOWN, TASK, JobKind
 from .transport import CancelCheck, Transport, sleep_unless_cancelled
 
 # Seconds either side of the window: the service's clock and this machine's differ a little.
 CLOCK_SLACK = 3.0
 PAGE_SIZE = 100  # the service's maximum page size is UNCONFIRMED; 100 is what its console pages use
 MAX_PAGES = 10
-
-
-class KnownIds:
-    """Every task and job id this process has created or fetched, so a recovery never claims one of them."""
-
-    def __init__(self, most: int = 20000):
-        self._ids: OrderedDict[str, None] = OrderedDict()
-        self._most = most
-        self._lock = threading.Lock()
-
-    def add(self, job_id: str) -> None:
-        with self._lock:
-            self._ids[job_id] = None
-            while len(self._ids) > self._most:
-                self._ids.popitem(last=False)
-
-    def __contains__(self, job_id: object) -> bool:
-        with self._lock:
-            return job_id in self._ids
 
 
 class InFlight:
@@ -78,7 +59,6 @@ class InFlight:
                 self._changed.wait(min(0.1, max(ends - time.monotonic(), 0.0)))
 
 
-KNOWN = KnownIds()
 IN_FLIGHT = InFlight()
 
 

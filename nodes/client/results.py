@@ -120,9 +120,11 @@ def download(transport: Transport, url: str, *, cancelled: CancelCheck | None = 
             if declared and declared.isdigit() and int(declared) > MAX_DOWNLOAD_BYTES:
                 raise too_large()
             chunks, size = [], 0
+            # read1 (urllib3 2) returns what has arrived, up to one slice, so a slow host cannot hold the loop in
+            # one read; urllib3 1.26 has only read, which waits for a whole slice.
+            read = getattr(response.raw, "read1", None) or response.raw.read
             try:
-                # read1 returns what has arrived (up to one slice), so a slow host cannot hold the loop in one read.
-                while chunk := response.raw.read1(TRANSFER_SLICE, decode_content=True):
+                while chunk := read(TRANSFER_SLICE, decode_content=True):
                     if abandon.is_set():
                         raise Abandoned()
                     size += len(chunk)

@@ -14,9 +14,9 @@ from typing import Any
 from . import finetune, results, tasks
 from .errors import AmbiguousRequestError
 from .pacer import pacer_for
-from .recovery import IN_FLIGHT, KNOWN, Recovery, recover_task
+from .recovery import IN_FLIGHT, Recovery, recover_task
 from .settings import Settings
-from .tasks import Progress, ProgressCallback, TaskOutcome
+from .tasks import KNOWN, Progress, ProgressCallback, TaskOutcome
 from .transport import CancelCheck, RetryPolicy, Transport
 from .uploads import UPLOAD_CACHE, UploadCache, Uploader
 

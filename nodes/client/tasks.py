@@ -1,5 +1,8 @@
 """The async task protocol (spec section 4): submit, poll until terminal, cancel.
 
+One poller (``poll``) serves tasks and FaceChain training jobs alike: what differs between them (status field,
+terminal and cancellable states, how a user fetches one later) is data, a ``JobKind``.
+
 Polling interval grows with the task's age: a task that has run t seconds is checked again after about
 8 % of t (never sooner than 0.25 s, never later than 8 s). So a 1 s task is noticed within ~0.25 s and a
 2-minute task within ~8 s, with ~40 queries in all; four tasks polled at once stay under the service's
@@ -9,7 +12,9 @@ fetch limit of 20 queries per second.
 from __future__ import annotations
 
 import datetime
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -120,6 +125,29 @@ def submit(
     return task_id, str(answer.get("request_id") or "")
 
 
+class KnownIds:
+    """Every task and job id this process has created or polled, so that recovering a lost submit answer never
+    claims one of them (``recovery``)."""
+
+    def __init__(self, most: int = 20000):
+        self._ids: OrderedDict[str, None] = OrderedDict()
+        self._most = most
+        self._lock = threading.Lock()
+
+    def add(self, job_id: str) -> None:
+        with self._lock:
+            self._ids[job_id] = None
+            while len(self._ids) > self._most:
+                self._ids.popitem(last=False)
+
+    def __contains__(self, job_id: object) -> bool:
+        with self._lock:
+            return job_id in self._ids
+
+
+KNOWN = KnownIds()
+
+
 @dataclass(frozen=True)
 class JobKind:
     """How one kind of asynchronous job is read, as data: where its status is, which states end it, which
@@ -194,6 +222,7 @@ def poll(
     comes first, a job still in a cancellable state is cancelled at the service (so it is not billed); any other
     is reported with its id and how to fetch it later."""
     started = time.monotonic() if started is None else started
+    KNOWN.add(job_id)
     polls = 0
     status = "PENDING"
     try:
