@@ -303,3 +303,22 @@ def test_emulator_task_list_has_the_official_shape(pack, emulator, make_client):
     assert {"task_id", "status", "model_name", "gmt_create", "start_time", "end_time", "request_id"} <= set(item)
     assert item["status"] == "SUCCEEDED" and item["model_name"] == "wanx-v1"
     assert abs(item["gmt_create"] / 1000 - time.time()) < 60  # epoch milliseconds
+
+
+def test_a_lost_answer_in_a_batch_claims_its_own_task_not_its_neighbours(pack, emulator, make_client):
+    """Two submits of one model at once, the first answer lost: each job ends with its own task."""
+    emulator.faults.submit_drop_after_create(1)
+    client = make_client()
+    outcomes: list = []
+
+    def one(prompt: str) -> None:
+        outcomes.append((prompt, client.run(_endpoint(pack), {**WANX, "input": {"prompt": prompt}})))
+
+    workers = [threading.Thread(target=one, args=(p,)) for p in ("first", "second")]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(30)
+    assert len(outcomes) == 2 and emulator.count("submit") == 2
+    for prompt, outcome in outcomes:
+        assert emulator.tasks[outcome.task_id].body["input"]["prompt"] == prompt

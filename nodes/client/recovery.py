@@ -83,7 +83,9 @@ def recover_task(
     policy: Recovery,
 ) -> str:
     """The id of the task the lost submit created (epoch ``sent_at`` is when it was sent); raises if none or
-    several can be it."""
+    several can be it. Call it inside ``IN_FLIGHT.sending`` for the same model: before each look it waits for
+    this process's other submits of the model to land, so their tasks are known by then."""
+    key = (transport.settings.base_url, model)
 
     def created_now(item: dict[str, Any]) -> bool:
         try:
@@ -97,7 +99,10 @@ def recover_task(
         body = transport.api("GET", "/tasks", idempotent=True, params=params, cancelled=cancelled)
         return list(body.get("data") or []), int(body.get("total") or 0)
 
-    return _recover(read, created_now, TASK, "task_id", f"tasks of {model}", error, cancelled, policy)
+    def settle() -> None:
+        IN_FLIGHT.wait_alone(key, policy.wait_for_others)
+
+    return _recover(read, created_now, TASK, "task_id", f"tasks of {model}", error, cancelled, policy, settle)
 
 
 def recover_job(
@@ -133,6 +138,7 @@ def _recover(
     error: AmbiguousRequestError,
     cancelled: CancelCheck | None,
     policy: Recovery,
+    settle: Callable[[], None] = lambda: None,
 ) -> str:
     found: list[str] = []
     for delay in policy.looks:
@@ -143,6 +149,7 @@ def _recover(
                 f"Stopped by the user while looking for the {kind.noun} of a lost answer. {error.message} {error.hint}",
                 code=USER_STOP,
             ) from None
+        settle()
         try:
             found = [
                 str(item[id_field])

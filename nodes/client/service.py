@@ -153,7 +153,6 @@ class DashScopeClient:
                     before_attempt=turn_then_send,
                 )
             except AmbiguousRequestError as lost:
-                IN_FLIGHT.wait_alone(key, self.recovery.wait_for_others)
                 task_id = recover_task(
                     self.transport, endpoint.model, sent_at, lost, cancelled=cancelled, policy=self.recovery
                 )
