@@ -8,7 +8,7 @@ reported as ``AmbiguousRequestError``, never retried, and the client then looks 
 uploads and downloads are retried freely. A user's Stop is checked immediately before every paid request is sent.
 
 Uploads and downloads run under a whole-transfer deadline and end within a fraction of a second of a Stop, even
-while a slow host trickles bytes (``guarded_transfer``).
+while a slow host trickles bytes (``Transport.transfer``).
 
 The ``Authorization`` header is added per request, only to URLs under the configured base URL, so it
 can never reach the storage host or a result host.
