@@ -124,19 +124,31 @@ def test_stop_during_a_slow_upload_creates_no_task_and_ends_at_once(pack, servic
     assert service.count("submit") == 0 and service.count("task_created") == 0
 
 
-def test_stop_between_the_photo_upload_and_the_training_creates_no_training(pack, emulator, make_client, client_mod):
+def _photo_zip() -> bytes:
     archive = io.BytesIO()
     picture = io.BytesIO()
-    Image.new("RGB", (300, 300), (9, 9, 9)).save(picture, "PNG")
+    Image.effect_noise((512, 512), 60).convert("RGB").save(picture, "PNG")
     with zipfile.ZipFile(archive, "w") as bundle:
         bundle.writestr("photo_01.png", picture.getvalue())
+    return archive.getvalue()
+
+
+def test_stop_between_the_photo_upload_and_the_training_creates_no_training(pack, emulator, make_client, client_mod):
     # The Stop is pressed the moment the zip upload has been answered.
     with pytest.raises(client_mod.TaskCanceledError):
-        make_client().create_fine_tune(
-            archive.getvalue(), cancelled=lambda: bool(api_requests(emulator, "/files", "POST"))
-        )
+        make_client().create_fine_tune(_photo_zip(), cancelled=lambda: bool(api_requests(emulator, "/files", "POST")))
     assert api_requests(emulator, "/fine-tunes") == []
     assert emulator.count("task_created", "facechain-finetune") == 0
+
+
+def test_stop_during_a_slow_photo_zip_upload_creates_no_training(pack, emulator, make_client, client_mod):
+    emulator.faults.slow_uploads(1, seconds=15)  # POST /files reads the zip at a trickle
+    stop = _stop_after(0.5)
+    started = time.monotonic()
+    with pytest.raises(client_mod.TaskCanceledError):
+        make_client().create_fine_tune(_photo_zip(), cancelled=stop.is_set)
+    assert time.monotonic() - started < PROMPTLY
+    assert api_requests(emulator, "/fine-tunes") == []
 
 
 def _finished_url(pack, client):

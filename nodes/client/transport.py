@@ -50,6 +50,11 @@ log = logging.getLogger("comfyui_dashscope")
 CancelCheck = Callable[[], bool]
 T = TypeVar("T")
 
+TRANSFER_SLICE = 64 * 1024
+# Bytes per second a large upload is allowed on top of the transfer deadline (8 s per MB): a 100 MB training zip
+# on a slow uplink must not be cut off at 300 s.
+SLOWEST_UPLOAD = 128 * 1024
+
 _SHARED_SESSION: requests.Session | None = None
 _SESSION_LOCK = threading.Lock()
 
@@ -176,6 +181,21 @@ class Transport:
             request_headers["Content-Type"] = "application/json"
         request_headers.update(headers or {})
         body = json.dumps(json_body, ensure_ascii=False).encode("utf-8") if json_body is not None else data
+        upload: bytes | None = None
+        if files is not None:
+            # A file upload (FaceChain's photo zip) goes through ``transfer``, sliced, so Stop and the deadline reach
+            # it while the bytes flow. Abandoning it is safe: an uploaded file is not billed.
+            upload, request_headers["Content-Type"] = encode_multipart_formdata(list(files.items()))
+
+        def send(abandon: threading.Event | None = None) -> requests.Response:
+            return self.session.request(
+                method,
+                url,
+                data=SlicedBody(upload, abandon) if upload is not None and abandon is not None else body,
+                params=params,
+                headers=request_headers,
+                timeout=(self.retry.connect_timeout, read_timeout or self.settings.request_timeout),
+            )
 
         attempt = 0
         while True:
@@ -186,15 +206,10 @@ class Transport:
                 # here, before anything is billed.
                 stop_if_cancelled(cancelled, "the paid request was sent; nothing was created or billed")
             try:
-                response = self.session.request(
-                    method,
-                    url,
-                    data=body,
-                    files=files,
-                    params=params,
-                    headers=request_headers,
-                    timeout=(self.retry.connect_timeout, read_timeout or self.settings.request_timeout),
-                )
+                if upload is None:
+                    response = send()
+                else:
+                    response = self.transfer(send, cancelled=cancelled, what="file upload", size=len(upload))
             except requests.exceptions.RequestException as exc:
                 safe = _never_connected(exc)
                 if (idempotent or safe) and attempt + 1 < self.retry.attempts:
@@ -316,8 +331,11 @@ class Transport:
             method, url, timeout=(self.retry.connect_timeout, self.settings.request_timeout), **kwargs
         )
 
-    def transfer(self, action: Callable[[threading.Event], T], *, cancelled: CancelCheck | None, what: str) -> T:
-        """Run one upload or download attempt under the whole-transfer deadline, ending on Stop at once.
+    def transfer(
+        self, action: Callable[[threading.Event], T], *, cancelled: CancelCheck | None, what: str, size: int = 0
+    ) -> T:
+        """Run one upload or download attempt under the whole-transfer deadline (longer for a large upload of
+        ``size`` bytes), ending on Stop at once.
 
         The attempt runs in a helper thread while this one watches the Stop flag and the clock: a socket read
         cannot be interrupted, and a host trickling one byte per second never trips a per-read timeout. On Stop
@@ -334,7 +352,8 @@ class Transport:
 
         worker = threading.Thread(target=work, name="dashscope-transfer", daemon=True)
         worker.start()
-        ends = time.monotonic() + self.retry.transfer_deadline
+        deadline = self.retry.transfer_deadline + size / SLOWEST_UPLOAD
+        ends = time.monotonic() + deadline
         while worker.is_alive():
             worker.join(0.05)
             if not worker.is_alive():
@@ -344,9 +363,7 @@ class Transport:
                 raise TaskCanceledError(f"Stopped by the user during the {what}.", code=USER_STOP)
             if time.monotonic() >= ends:
                 abandon.set()
-                raise NetworkError(
-                    f"The {what} did not finish within {self.retry.transfer_deadline:.0f} s.", code="TransferTimeout"
-                )
+                raise NetworkError(f"The {what} did not finish within {deadline:.0f} s.", code="TransferTimeout")
         if "error" in box:
             raise box["error"]
         return box["value"]
@@ -382,9 +399,6 @@ class Retryable(Exception):
 
 class Abandoned(Exception):
     """Raised inside an abandoned transfer's helper thread to stop it; nobody is waiting for it any more."""
-
-
-TRANSFER_SLICE = 64 * 1024
 
 
 class SlicedBody:

@@ -132,7 +132,9 @@ class Uploader:
             return self.transport.post_form(str(policy["upload_host"]), form, (filename, data, mime), abandon)
 
         def post() -> None:
-            response = self.transport.transfer(attempt, cancelled=cancelled, what="upload to DashScope storage")
+            response = self.transport.transfer(
+                attempt, cancelled=cancelled, what="upload to DashScope storage", size=len(data)
+            )
             if response.status_code in (200, 201, 204):
                 return
             # Overwrite is forbidden, so 409 means an earlier try of this same upload got through.

@@ -89,7 +89,7 @@ class Faults:
         self._add("slow_download", k, seconds=seconds)
 
     def slow_uploads(self, k: int, seconds: float) -> None:
-        """The storage host reads the posted body at a trickle and answers only after ``seconds``."""
+        """The storage host (or ``POST /files``) reads the posted body at a trickle and answers after ``seconds``."""
         self._add("slow_upload", k, seconds=seconds)
 
     def upload_errors(self, k: int, status: int = 500) -> None:

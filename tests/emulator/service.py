@@ -890,7 +890,8 @@ def _handler_for(emulator: Emulator, role: str) -> type[BaseHTTPRequestHandler]:
         def _serve(self) -> None:
             parts = urlsplit(self.path)
             length = int(self.headers.get("Content-Length") or 0)
-            slow = emulator.faults.take("slow_upload") if role == "storage" and self.command == "POST" else None
+            uploading = role == "storage" or parts.path.endswith("/files")
+            slow = emulator.faults.take("slow_upload") if uploading and self.command == "POST" else None
             try:
                 body = _trickle_read(self.rfile, length, slow["seconds"]) if slow else self.rfile.read(length)
             except OSError:
