@@ -261,6 +261,13 @@ def test_reset_after_accept_the_node_returns_the_images_with_exactly_one_task(pa
     assert service.count("submit") == 1 and service.count("task_created") == 1
 
 
+def test_a_submit_answer_that_comes_after_the_timeout_is_recovered(pack, emulator, make_client):
+    emulator.faults.submit_slow_answers_after_create(1, seconds=1.5)
+    outcome = make_client(request_timeout=0.3).run(_endpoint(pack), WANX)
+    [task] = emulator.tasks.values()
+    assert outcome.task_id == task.task_id and emulator.count("submit") == 1
+
+
 def test_a_dropped_submit_that_created_nothing_says_so(pack, emulator, make_client, client_mod):
     emulator.faults.submit_drop_before_create(1)
     with pytest.raises(client_mod.NothingCreatedError) as caught:

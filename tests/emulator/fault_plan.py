@@ -55,6 +55,10 @@ class Faults:
         """The task (or training job) is created, then the answer is a 5xx, as from a gateway that timed out."""
         self._add("submit_error_after", k, status=status, code=code)
 
+    def submit_slow_answers_after_create(self, k: int, seconds: float) -> None:
+        """The task (or training job) is created, then the answer takes ``seconds`` (past a client's timeout)."""
+        self._add("submit_slow_after", k, seconds=seconds)
+
     def submit_drop_before_create(self, k: int) -> None:
         self._add("submit_drop_before", k)
 

@@ -315,6 +315,9 @@ class Emulator:
         """Faults that lose the answer of a request that did create its task (or training job)."""
         if self.faults.take("submit_drop_after"):
             raise _Drop()
+        slow = self.faults.take("submit_slow_after")
+        if slow:
+            time.sleep(slow["seconds"])
         fault = self.faults.take("submit_error_after")
         if fault:
             raise ApiError(fault["status"], fault["code"], "An internal error has occured, please try again later.")
@@ -929,6 +932,12 @@ def _handler_for(emulator: Emulator, role: str) -> type[BaseHTTPRequestHandler]:
                 self.connection.shutdown(2)
                 return
             record.status = status
+            try:
+                self._answer(status, out_headers, payload)
+            except OSError:  # the client gave up (a timeout or a Stop): what several faults test
+                self.close_connection = True
+
+        def _answer(self, status: int, out_headers: dict[str, str], payload: bytes) -> None:
             self.send_response(status)
             truncate = out_headers.pop("X-Truncate", None)
             trickle = out_headers.pop("X-Trickle", None)
@@ -938,10 +947,7 @@ def _handler_for(emulator: Emulator, role: str) -> type[BaseHTTPRequestHandler]:
                 self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
             if trickle:
-                try:
-                    _trickle_write(self.wfile, payload, float(trickle))
-                except OSError:  # the client gave up: fine, that is what the fault tests
-                    self.close_connection = True
+                _trickle_write(self.wfile, payload, float(trickle))
                 return
             self.wfile.write(payload)
             if truncate:
