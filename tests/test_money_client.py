@@ -52,7 +52,9 @@ def _endpoint(pack, name="wanx-v1"):
 def _stop_after(seconds: float):
     """A Stop flag that the user 'presses' after ``seconds``."""
     stop = threading.Event()
-    threading.Timer(seconds, stop.set).start()
+    timer = threading.Timer(seconds, stop.set)
+    timer.daemon = True
+    timer.start()
     return stop
 
 
