@@ -302,6 +302,25 @@ def test_a_task_already_known_to_this_process_is_never_claimed(pack, emulator, m
     assert outcome.task_id != earlier and len(emulator.tasks) == 2
 
 
+def test_a_list_that_cannot_tell_never_says_nothing_was_created(pack, emulator, make_client, client_mod, monkeypatch):
+    """A list whose items lack the creation time must not invite a second paid run with "nothing was created"."""
+    listed = emulator._list_tasks
+
+    def without_times(query):
+        answer = listed(query)
+        for item in answer["data"]:
+            item.pop("gmt_create")
+        return answer
+
+    monkeypatch.setattr(emulator, "_list_tasks", without_times)
+    emulator.faults.submit_drop_after_create(1)
+    with pytest.raises(client_mod.AmbiguousRequestError) as caught:
+        make_client().run(_endpoint(pack), WANX)
+    assert not isinstance(caught.value, client_mod.NothingCreatedError)
+    assert "does not show enough to tell" in str(caught.value) and "NOT re-sent" in str(caught.value)
+    assert emulator.count("submit") == 1
+
+
 def test_reset_after_accept_facechain_training_is_recovered_with_one_job(pack, service):
     photos = torch.rand(2, 300, 300, 3)
     service.faults.submit_drop_after_create(1)

@@ -70,7 +70,8 @@ class Recovery:
     wait_for_others: float = 10.0
 
 
-Matches = Callable[[dict[str, Any]], bool]
+# True: this listed item can be the lost one; False: it cannot; None: the item lacks what would tell.
+Matches = Callable[[dict[str, Any]], bool | None]
 
 
 def recover_task(
@@ -87,12 +88,14 @@ def recover_task(
     this process's other submits of the model to land, so their tasks are known by then."""
     key = (transport.settings.base_url, model)
 
-    def created_now(item: dict[str, Any]) -> bool:
+    def created_now(item: dict[str, Any]) -> bool | None:
+        if item.get("model_name", model) != model:
+            return False
         try:
             created = float(item["gmt_create"]) / 1000.0
         except (KeyError, TypeError, ValueError):
-            return False
-        return item.get("model_name") == model and sent_at - CLOCK_SLACK <= created <= time.time() + CLOCK_SLACK
+            return None
+        return sent_at - CLOCK_SLACK <= created <= time.time() + CLOCK_SLACK
 
     def read(page: int) -> tuple[list[Any], int]:
         params = {"model_name": model, "page_no": str(page), "page_size": str(PAGE_SIZE)}
@@ -115,8 +118,11 @@ def recover_job(
 ) -> str:
     """The id of the training job the lost ``POST /fine-tunes`` created from the pack's uploaded ``file_id``."""
 
-    def trains_on_our_file(item: dict[str, Any]) -> bool:
-        return file_id in (item.get("training_file_ids") or [])
+    def trains_on_our_file(item: dict[str, Any]) -> bool | None:
+        if item.get("model", "facechain-finetune") != "facechain-finetune":
+            return False
+        files = item.get("training_file_ids")
+        return file_id in files if isinstance(files, list) else None
 
     def read(page: int) -> tuple[list[Any], int]:
         params = {"page_no": str(page), "page_size": str(PAGE_SIZE)}
@@ -141,6 +147,7 @@ def _recover(
     settle: Callable[[], None] = lambda: None,
 ) -> str:
     found: list[str] = []
+    unclear = False
     for delay in policy.looks:
         try:
             sleep_unless_cancelled(delay, cancelled)
@@ -151,20 +158,21 @@ def _recover(
             ) from None
         settle()
         try:
-            found = [
-                str(item[id_field])
-                for item in _all_items(read)
-                if isinstance(item, dict) and item.get(id_field) and str(item[id_field]) not in KNOWN and matches(item)
-            ]
+            items, complete = _read_all(read)
         except DashScopeError as failed:
-            error.message += f" Looking it up in the task list failed too ({failed.code or type(failed).__name__})."
-            error.args = (error._render(),)
-            raise error from None
+            raise _undecided(error, f"looking it up in the list failed too ({failed.code or 'error'})") from None
+        unknown = [i for i in items if isinstance(i, dict) and i.get(id_field) and str(i[id_field]) not in KNOWN]
+        verdicts = [(str(item[id_field]), matches(item)) for item in unknown]
+        found = [job_id for job_id, verdict in verdicts if verdict]
+        unclear = not complete or any(verdict is None for _, verdict in verdicts)
         if len(found) == 1:
             KNOWN.add(found[0])
             return found[0]
         if len(found) > 1:
             break
+    if not found and unclear:
+        # "Nothing was created" would invite a second, paid run: say it only when the list can tell.
+        raise _undecided(error, "the list does not show enough to tell whether it created one")
     if not found:
         raise NothingCreatedError(
             f"{error.message} Nothing was created by it.",
@@ -181,12 +189,19 @@ def _recover(
     )
 
 
-def _all_items(read: Callable[[int], tuple[list[Any], int]]) -> Iterator[Any]:
-    """Every item of a paged list (up to MAX_PAGES pages), whatever order the service lists them in."""
-    seen = 0
+def _undecided(error: AmbiguousRequestError, why: str) -> AmbiguousRequestError:
+    error.message += f" The pack looked for it in the service's list, but {why}."
+    error.args = (error._render(),)
+    return error
+
+
+def _read_all(read: Callable[[int], tuple[list[Any], int]]) -> tuple[list[Any], bool]:
+    """Every item of a paged list, whatever order the service lists them in, and whether that was all of it
+    (the pack reads at most MAX_PAGES pages)."""
+    items: list[Any] = []
     for page in range(1, MAX_PAGES + 1):
-        items, total = read(page)
-        yield from items
-        seen += len(items)
-        if not items or seen >= total:
-            return
+        batch, total = read(page)
+        items.extend(batch)
+        if not batch or (total and len(items) >= total):  # no total: read on to an empty page
+            return items, True
+    return items, False
