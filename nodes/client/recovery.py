@@ -28,7 +28,7 @@ from .transport import CancelCheck, Transport, sleep_unless_cancelled
 
 # Seconds either side of the window: the service's clock and this machine's differ a little.
 CLOCK_SLACK = 3.0
-PAGE_SIZE = 100  # the service's maximum page size is UNCONFIRMED; 100 is what its console pages use
+PAGE_SIZE = 100  # the service's maximum page size is UNCONFIRMED (the SDKs default to 10); fewer per page is fine
 MAX_PAGES = 10
 
 
