@@ -362,3 +362,10 @@ def test_a_lost_answer_in_a_batch_claims_its_own_task_not_its_neighbours(pack, e
     assert len(outcomes) == 2 and emulator.count("submit") == 2
     for prompt, outcome in outcomes:
         assert emulator.tasks[outcome.task_id].body["input"]["prompt"] == prompt
+
+
+def test_a_5xx_after_the_training_was_created_is_recovered_by_its_photo_file(emulator, make_client):
+    emulator.faults.submit_errors_after_create(1, status=502, code="BadGateway")
+    job_id = make_client().create_fine_tune(_photo_zip())
+    assert len(api_requests(emulator, "/fine-tunes", "POST")) == 1
+    assert emulator.count("task_created", "facechain-finetune") == 1 and job_id.startswith("ft-")
