@@ -14,6 +14,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -324,6 +325,74 @@ class Bench:
             ratio <= 2.0,
         )
 
+    # 8 ------------------------------------------------------------------------------------------
+    def reset_after_accept(self, runs: int = 20) -> None:
+        """The answer to each submit is lost after the service created the task: the pack must find the task, not
+        lose it (8a: the connection drops; 8b: a gateway answers 504)."""
+        faults = [
+            ("8a. reset after accept", lambda emu: emu.faults.submit_drop_after_create(1)),
+            ("8b. 504 after accept", lambda emu: emu.faults.submit_errors_after_create(1, 504, "GatewayTimeout")),
+        ]
+        for name, inject in faults:
+            emu = self.emulator(0.2)
+            images = failures = 0
+            for index in range(runs):
+                inject(emu)
+                try:
+                    out = asyncio.run(self.wanx(prompt=f"cat {index}"))
+                    images += int(out[0].shape[0])
+                except Exception:
+                    failures += 1
+            created, submits = emu.count("task_created"), emu.count("submit")
+            emu.stop()
+            row(
+                f"{name}, {runs} runs (1 image each)",
+                f"{images} images returned / {created} tasks created / {submits} submits, {failures} runs failed",
+                f"{runs} / {runs} / {runs}",
+                images == created == submits == runs,
+            )
+
+    @staticmethod
+    def _press_stop(emu: Emulator, name: str, stop: threading.Event, moment: list[float]) -> None:
+        # The download case: wait until the result host is sending, then press Stop 0.5 s into the transfer.
+        while name.endswith("download") and not emu.count("download"):
+            time.sleep(0.01)
+        time.sleep(0.5)
+        moment.append(time.monotonic())
+        stop.set()
+
+    # 9 ------------------------------------------------------------------------------------------
+    def stop_during_transfers(self) -> None:
+        """Stop 0.5 s into a 15 s upload (the storage host reads slowly) and into a 15 s result download."""
+        bridge = submodule(self.pack, "nodes.comfy_bridge")
+        original = bridge.interrupted
+        for name, inject in [
+            ("9a. Stop during a slow upload", lambda emu: emu.faults.slow_uploads(1, 15.0)),
+            ("9b. Stop during a slow download", lambda emu: emu.faults.slow_downloads(1, 15.0)),
+        ]:
+            emu = self.emulator(0.2)
+            stop = threading.Event()
+            bridge.interrupted = stop.is_set
+            inject(emu)
+            moment: list[float] = []
+
+            threading.Thread(target=self._press_stop, args=(emu, name, stop, moment), daemon=True).start()
+            try:
+                asyncio.run(self.similar(torch.rand(1, 512, 512, 3)))
+            except Exception:
+                pass
+            ended = time.monotonic() - moment[0] if moment else float("nan")
+            created = emu.count("task_created")
+            emu.stop()
+            bridge.interrupted = original
+            expected = 0 if name.endswith("upload") else 1
+            row(
+                name,
+                f"node ended {ended:.2f} s after Stop, {created} task(s) created",
+                f"<= 1 s, {expected} task(s)",
+                ended <= 1.0 and created == expected,
+            )
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
@@ -339,6 +408,8 @@ def main() -> None:
         "5": bench.local_cost,
         "6": bench.upload_reuse,
         "7": bench.memory,
+        "8": bench.reset_after_accept,
+        "9": bench.stop_during_transfers,
     }
     chosen = args.only.split(",") if args.only else list(steps)
     started = time.monotonic()

@@ -10,7 +10,6 @@ from typing import Any
 from . import models
 from .base import HIDDEN, PackNode, image_outputs, model_tooltip
 from .client import TaskOutcome
-from .client.finetune import create_job, wait_for_job
 from .images import Encoded, batch_images, encode_image, image_batch
 from .photo_checks import check_resolution
 from .runner import Fetch, ImageRef, Job, JobResult, Runner, encode_all
@@ -182,10 +181,8 @@ class FaceChainTrain(PackNode):
             archive = photo_zip(await _encoded(check, "photos", items, 5))
 
         def call(client, report, cancelled) -> str:
-            job = resume or create_job(client.transport, archive, cancelled=cancelled, on_progress=report)
-            return wait_for_job(
-                client.transport, job, timeout=timeout_minutes * 60.0, cancelled=cancelled, on_progress=report
-            )
+            job = resume or client.create_fine_tune(archive, cancelled=cancelled, on_progress=report)
+            return client.wait_fine_tune(job, timeout=timeout_minutes * 60.0, cancelled=cancelled, on_progress=report)
 
         runner = Runner(self.DISPLAY_NAME, unique_id)
         resource = await runner.run_call(call)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import time
+import zipfile
 
 import numpy as np
 import pytest
@@ -107,3 +108,23 @@ def test_sdk_reports_a_bad_key(sdk):
     response = ImageSynthesis.async_call(model="wanx-v1", prompt="x", n=1, api_key="sk-wrong-key-000000")
     assert response.status_code == 401 and response.code == "InvalidApiKey"
     assert sdk.count("task_created") == 0
+
+
+def test_sdk_lists_tasks_and_fine_tune_jobs(sdk, tmp_path):
+    """The lists the pack reads to recover a lost submit answer: GET /tasks and GET /fine-tunes."""
+    done = ImageSynthesis.call(model="wanx-v1", prompt="x", n=1, api_key=TEST_KEY)
+    listed = ImageSynthesis.list(model_name="wanx-v1", page_no=1, page_size=10, api_key=TEST_KEY)
+    assert listed.status_code == 200
+    [item] = listed.output["data"]  # the SDK puts the flat answer under output
+    assert item["task_id"] == done.output.task_id and item["status"] == "SUCCEEDED"
+    assert isinstance(item["gmt_create"], int) and listed.output["total"] == 1
+
+    photos = tmp_path / "photos.zip"
+    with zipfile.ZipFile(photos, "w") as bundle:
+        bundle.write(_png(tmp_path / "face.png"), "face.png")
+    uploaded = dashscope.Files.upload(file_path=str(photos), purpose="fine-tune", api_key=TEST_KEY)
+    file_id = uploaded.output["uploaded_files"][0]["file_id"]
+    job = dashscope.FineTunes.call(model="facechain-finetune", training_file_ids=[file_id], api_key=TEST_KEY)
+    jobs = dashscope.FineTunes.list(api_key=TEST_KEY)
+    assert jobs.status_code == 200 and jobs.output.total == 1
+    assert jobs.output.jobs[0].job_id == job.output.job_id and jobs.output.jobs[0].training_file_ids == [file_id]

@@ -6,6 +6,7 @@ Nothing in this package knows about ComfyUI, so it is tested on its own against 
 
 from .errors import (
     USER_STOP,
+    AmbiguousRequestError,
     AuthenticationError,
     BillingError,
     ContentInspectionError,
@@ -16,6 +17,7 @@ from .errors import (
     MissingApiKeyError,
     ModelUnavailableError,
     NetworkError,
+    NothingCreatedError,
     PackError,
     PermissionDeniedError,
     RateLimitError,
@@ -32,6 +34,7 @@ from .transport import RetryPolicy
 from .uploads import UPLOAD_CACHE
 
 __all__ = [
+    "AmbiguousRequestError",
     "AuthenticationError",
     "BillingError",
     "ContentInspectionError",
@@ -45,6 +48,7 @@ __all__ = [
     "MissingApiKeyError",
     "ModelUnavailableError",
     "NetworkError",
+    "NothingCreatedError",
     "PackError",
     "PermissionDeniedError",
     "PollSchedule",

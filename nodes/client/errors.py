@@ -142,12 +142,28 @@ class NetworkError(DashScopeError):
     hint = "Could not reach DashScope; check the network and the base URL."
 
 
+class AmbiguousRequestError(NetworkError):
+    """A paid request whose fate is unknown: the connection failed or timed out after it was sent, or the answer
+    was a 5xx. The service may have created (and will bill) the task, so it is never re-sent."""
+
+    hint = (
+        "The service may have created the task; it was NOT re-sent, so you are not billed twice. Check the task "
+        "list in the DashScope (百炼) console before running again."
+    )
+
+
+class NothingCreatedError(DashScopeError):
+    """An ambiguous paid request that, the service's task list shows, created nothing."""
+
+    hint = "The service's task list shows that no task was created, so nothing was billed: running again is safe."
+
+
 class TaskFailedError(DashScopeError):
     """A task ended FAILED (or every image of it failed)."""
 
 
 class TaskTimeoutError(DashScopeError):
-    hint = "The task may still finish at the service; its result stays available for 24 h under this task id."
+    """The wait ended before the task did; the message says whether the task was cancelled or goes on."""
 
 
 class TaskCanceledError(DashScopeError):

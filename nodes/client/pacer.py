@@ -17,7 +17,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from .transport import CancelCheck, sleep_unless_cancelled
+from .transport import CancelCheck, sleep_unless_cancelled, stop_if_cancelled
 
 # The service counts submits in a sliding one-second window; leave a little room for clock skew.
 _WINDOW = 1.0
@@ -54,14 +54,12 @@ class ModelPacer:
         notified = False
         with self._lock:
             while self._active >= self.concurrency + QUEUE_AHEAD:
-                if cancelled is not None and cancelled():
-                    from .errors import USER_STOP, TaskCanceledError
-
-                    raise TaskCanceledError("Cancelled while waiting for a free slot.", code=USER_STOP)
+                stop_if_cancelled(cancelled, "a slot for the task was free; nothing was sent")
                 if on_wait is not None and not notified:
                     on_wait()
                     notified = True
                 self._lock.wait(timeout=0.1)
+            stop_if_cancelled(cancelled, "the task was submitted; nothing was sent")
             self._active += 1
 
     def wait_for_submit_turn(self, cancelled: CancelCheck | None = None) -> None:
@@ -74,6 +72,8 @@ class ModelPacer:
                 while self._recent and now - self._recent[0] >= window + _MARGIN:
                     self._recent.popleft()
                 if len(self._recent) < allowed:
+                    # A Stop pressed while this submit waited for its turn must not spend the turn on a paid request.
+                    stop_if_cancelled(cancelled, "the task was submitted; nothing was sent")
                     self._recent.append(now)
                     return
                 wait = self._recent[0] + window + _MARGIN - now

@@ -8,14 +8,16 @@ line; the error class also strips the query of any URL a service message carries
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+import urllib3
 
-from .errors import ContentInspectionError, DownloadError, TaskFailedError
-from .transport import CancelCheck, Retryable, Transport
+from .errors import ContentInspectionError, DashScopeError, DownloadError, TaskCanceledError, TaskFailedError
+from .transport import TRANSFER_SLICE, Abandoned, CancelCheck, Retryable, Transport
 
 MAX_DOWNLOAD_BYTES = 64 * 1024 * 1024
 # What the poster model puts in place of a URL it refused to return (spec section 7).
@@ -146,10 +148,16 @@ def check_url(url: str, task_id: str = "") -> None:
 
 
 def download(transport: Transport, url: str, *, cancelled: CancelCheck | None = None, task_id: str = "") -> bytes:
-    """GET a result image with no auth header; retries 404, 5xx and truncated bodies a few times."""
+    """GET a result image with no auth header; retries 404, 5xx and truncated bodies a few times. Each attempt
+    runs under the whole-transfer deadline and ends at once on Stop (``Transport.transfer``)."""
     check_url(url, task_id)
 
-    def fetch() -> bytes:
+    def too_large() -> DownloadError:
+        return DownloadError(
+            f"Result image is larger than {MAX_DOWNLOAD_BYTES >> 20} MB.", code="TooLarge", task_id=task_id
+        )
+
+    def fetch(abandon: threading.Event) -> bytes:
         with transport.plain_request("GET", url, stream=True, allow_redirects=False) as response:
             status = response.status_code
             if status in (404, 408, 429) or status >= 500:
@@ -163,21 +171,20 @@ def download(transport: Transport, url: str, *, cancelled: CancelCheck | None = 
                 )
             declared = response.headers.get("Content-Length")
             if declared and declared.isdigit() and int(declared) > MAX_DOWNLOAD_BYTES:
-                raise DownloadError(
-                    f"Result image is larger than {MAX_DOWNLOAD_BYTES >> 20} MB.", code="TooLarge", task_id=task_id
-                )
+                raise too_large()
             chunks, size = [], 0
+            # read1 (urllib3 2) returns what has arrived, up to one slice, so a slow host cannot hold the loop in
+            # one read; urllib3 1.26 has only read, which waits for a whole slice.
+            read = getattr(response.raw, "read1", None) or response.raw.read
             try:
-                for chunk in response.iter_content(256 * 1024):
+                while chunk := read(TRANSFER_SLICE, decode_content=True):
+                    if abandon.is_set():
+                        raise Abandoned()
                     size += len(chunk)
                     if size > MAX_DOWNLOAD_BYTES:
-                        raise DownloadError(
-                            f"Result image is larger than {MAX_DOWNLOAD_BYTES >> 20} MB.",
-                            code="TooLarge",
-                            task_id=task_id,
-                        )
+                        raise too_large()
                     chunks.append(chunk)
-            except requests.exceptions.RequestException as exc:
+            except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
                 raise Retryable(f"connection broke mid-download ({type(exc).__name__})") from None
             data = b"".join(chunks)
             if declared and declared.isdigit() and len(data) != int(declared):
@@ -185,12 +192,12 @@ def download(transport: Transport, url: str, *, cancelled: CancelCheck | None = 
             return data
 
     try:
-        return transport.repeat(fetch, what="Result download", cancelled=cancelled)
-    except DownloadError:
+        return transport.repeat(
+            lambda: transport.transfer(fetch, cancelled=cancelled, what="result download"),
+            what="Result download",
+            cancelled=cancelled,
+        )
+    except (DownloadError, TaskCanceledError):
         raise
-    except Exception as exc:  # NetworkError after the last retry: say which task it belongs to
-        from .errors import DashScopeError
-
-        if isinstance(exc, DashScopeError):
-            raise DownloadError(str(exc.message), code=exc.code, task_id=task_id) from None
-        raise
+    except DashScopeError as exc:  # NetworkError after the last retry: say which task it belongs to
+        raise DownloadError(str(exc.message), code=exc.code, task_id=task_id) from None

@@ -5,18 +5,23 @@ It knows the service (endpoints, pacing, uploads, polling), nothing about ComfyU
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from . import results, tasks
-from .errors import DashScopeError, NetworkError, PackError
+from . import finetune, results, tasks
+from .errors import AmbiguousRequestError, DashScopeError, NetworkError, PackError
 from .pacer import pacer_for
+from .recovery import IN_FLIGHT, Recovery, recover_task
 from .settings import Settings, url_host
-from .tasks import Progress, ProgressCallback, TaskOutcome
+from .tasks import KNOWN, Progress, ProgressCallback, TaskOutcome
 from .transport import CancelCheck, RetryPolicy, Transport
 from .uploads import UPLOAD_CACHE, UploadCache, Uploader
+
+log = logging.getLogger("comfyui_dashscope")
 
 # How long each model's tasks took recently (service clock, submit to end), so polling can be tight right
 # where the next task of the same model is likely to finish.
@@ -44,8 +49,10 @@ class DashScopeClient:
         retry: RetryPolicy | None = None,
         schedule: tasks.PollSchedule | None = None,
         cache: UploadCache = UPLOAD_CACHE,
+        recovery: Recovery | None = None,
     ):
         self.settings = settings
+        self.recovery = recovery or Recovery()
         self.transport = Transport(settings, retry)
         self.uploader = Uploader(self.transport, cache)
         self.schedule = schedule or tasks.PollSchedule()
@@ -94,19 +101,12 @@ class DashScopeClient:
                     cancelled=cancelled,
                     successor=endpoint.successor,
                     before_attempt=take_turn,
+                    read_timeout=self.settings.generation_timeout,
                 )
                 output = answer.get("output") if isinstance(answer.get("output"), dict) else {}
                 usage = answer.get("usage") if isinstance(answer.get("usage"), dict) else {}
                 return TaskOutcome("", str(answer.get("request_id") or ""), output, usage)
-            task_id, _ = tasks.submit(
-                self.transport,
-                endpoint.path,
-                body,
-                headers=headers,
-                cancelled=cancelled,
-                successor=endpoint.successor,
-                before_attempt=take_turn,
-            )
+            task_id = self._submit(endpoint, body, headers, take_turn, cancelled)
             report(Progress("PENDING", task_id, time.monotonic() - started))
             key = (self.settings.base_url, endpoint.model)
             outcome = tasks.wait(
@@ -124,6 +124,66 @@ class DashScopeClient:
                 previous = _TYPICAL_SECONDS.get(key)
                 _TYPICAL_SECONDS[key] = seconds if previous is None else 0.5 * previous + 0.5 * seconds
             return outcome
+
+    def _submit(
+        self,
+        endpoint: Endpoint,
+        body: dict[str, Any],
+        headers: dict[str, str],
+        take_turn: Callable[[], None],
+        cancelled: CancelCheck | None,
+    ) -> str:
+        """Create the task; after an ambiguous failure, find it in the task list instead (never re-sent)."""
+        key = (self.settings.base_url, endpoint.model)
+        sent_at = time.time()
+
+        def turn_then_send() -> None:
+            nonlocal sent_at
+            take_turn()
+            sent_at = time.time()  # just before this try goes out: the lost task cannot be older
+
+        with IN_FLIGHT.sending(key):
+            try:
+                task_id, _ = tasks.submit(
+                    self.transport,
+                    endpoint.path,
+                    body,
+                    headers=headers,
+                    cancelled=cancelled,
+                    successor=endpoint.successor,
+                    before_attempt=turn_then_send,
+                )
+            except AmbiguousRequestError as lost:
+                task_id = recover_task(
+                    self.transport, endpoint.model, sent_at, lost, cancelled=cancelled, policy=self.recovery
+                )
+                log.warning(
+                    "DashScope %s: submit answer lost (%s); found its task %s", endpoint.model, lost.code, task_id
+                )
+            KNOWN.add(task_id)
+        return task_id
+
+    # ---- FaceChain training (files + fine-tunes) -------------------------------------------
+    def create_fine_tune(
+        self, zip_bytes: bytes, *, cancelled: CancelCheck | None = None, on_progress: ProgressCallback | None = None
+    ) -> str:
+        """Upload the photo zip and create the likeness training; returns its job id (billed, never re-sent)."""
+        return finetune.create_job(
+            self.transport, zip_bytes, cancelled=cancelled, on_progress=on_progress, recovery=self.recovery
+        )
+
+    def wait_fine_tune(
+        self,
+        job_id: str,
+        *,
+        timeout: float,
+        cancelled: CancelCheck | None = None,
+        on_progress: ProgressCallback | None = None,
+    ) -> str:
+        """Wait for a training job to end; returns its LoRA resource id."""
+        return finetune.wait_for_job(
+            self.transport, job_id, timeout=timeout, cancelled=cancelled, on_progress=on_progress
+        )
 
     def download(self, url: str, *, cancelled: CancelCheck | None = None, task_id: str = "") -> bytes:
         return results.download(self.transport, url, cancelled=cancelled, task_id=task_id)

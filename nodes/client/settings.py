@@ -247,6 +247,9 @@ class Settings:
     api_key: str | None = field(default=None, repr=False)
     workspace: str | None = None
     request_timeout: float = 60.0
+    # A synchronous generation (wan2.6, qwen-image) answers only when its images are made: a paid answer must not
+    # be thrown away at the 60 s request timeout.
+    generation_timeout: float = 300.0
     task_timeout: float = 900.0
     max_concurrent: int = 4
     # Per-model overrides of the service limits, e.g. an account with a raised quota:
@@ -320,6 +323,7 @@ def load_settings(environ: Mapping[str, str] | None = None, config: Mapping[str,
         api_key=key or None,
         workspace=workspace or None,
         request_timeout=_number(config.get("request_timeout"), 60.0, 5.0, 600.0),
+        generation_timeout=_number(config.get("generation_timeout"), 300.0, 30.0, 1800.0),
         task_timeout=_number(environ.get("DASHSCOPE_TASK_TIMEOUT") or config.get("task_timeout"), 900.0, 1.0, 86400.0),
         max_concurrent=int(_number(config.get("max_concurrent"), 4, 1, 32)),
         model_limits=limits,

@@ -1,5 +1,8 @@
 """The async task protocol (spec section 4): submit, poll until terminal, cancel.
 
+One poller (``poll``) serves tasks and FaceChain training jobs alike: what differs between them (status field,
+terminal and cancellable states, how a user fetches one later) is data, a ``JobKind``.
+
 Polling interval grows with the task's age: a task that has run t seconds is checked again after about
 8 % of t (never sooner than 0.25 s, never later than 8 s). So a 1 s task is noticed within ~0.25 s and a
 2-minute task within ~8 s, with ~40 queries in all; four tasks polled at once stay under the service's
@@ -9,7 +12,9 @@ fetch limit of 20 queries per second.
 from __future__ import annotations
 
 import datetime
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -121,14 +126,158 @@ def submit(
     return task_id, str(answer.get("request_id") or "")
 
 
-def cancel(transport: Transport, task_id: str) -> bool:
-    """Ask the service to cancel a task; True if it did. Only PENDING tasks can be cancelled."""
+class KnownIds:
+    """Every task and job id this process has created or polled, so that recovering a lost submit answer never
+    claims one of them (``recovery``)."""
+
+    def __init__(self, most: int = 20000):
+        self._ids: OrderedDict[str, None] = OrderedDict()
+        self._most = most
+        self._lock = threading.Lock()
+
+    def add(self, job_id: str) -> None:
+        with self._lock:
+            self._ids[job_id] = None
+            while len(self._ids) > self._most:
+                self._ids.popitem(last=False)
+
+    def __contains__(self, job_id: object) -> bool:
+        with self._lock:
+            return job_id in self._ids
+
+
+KNOWN = KnownIds()
+
+
+@dataclass(frozen=True)
+class JobKind:
+    """How one kind of asynchronous job is read, as data: where its status is, which states end it, which
+    states the service can still cancel (unbilled), and how a user fetches it later when the wait ends first."""
+
+    noun: str
+    path: str  # with {id}
+    status_field: str
+    terminal: frozenset[str]
+    cancellable: frozenset[str] = frozenset()
+    cancel_path: str = ""  # "" = the pack never cancels this kind
+    fetch_later: str = ""
+
+
+TASK = JobKind(
+    noun="task",
+    path="/tasks/{id}",
+    status_field="task_status",
+    terminal=TERMINAL,
+    # Only a PENDING task can be cancelled (the service refuses others); a SUSPENDED one is tried, harmlessly.
+    cancellable=frozenset({"PENDING", "SUSPENDED"}),
+    cancel_path="/tasks/{id}/cancel",
+    fetch_later="put this task id into the 'DashScope Task Result' node to fetch its images later (the service "
+    "keeps them 24 h) without paying again",
+)
+
+# FaceChain training (spec 11.11, UNCONFIRMED beyond field names). The SDK has a cancel route for fine-tunes, but
+# no official page confirms it, so the pack never cancels a training.
+FINE_TUNE = JobKind(
+    noun="training job",
+    path="/fine-tunes/{id}",
+    status_field="status",
+    terminal=frozenset({"SUCCEEDED", "FAILED", "CANCELED", "CANCELLED"}),
+    fetch_later="put this job id into the FaceChain Train node's job_id to wait for it again without training again",
+)
+
+
+def cancel(transport: Transport, task_id: str, kind: JobKind = TASK) -> bool:
+    """Ask the service to cancel a job; True if it did. Only PENDING tasks can be cancelled."""
+    if not kind.cancel_path:
+        return False
     try:
-        checked_id("task id", task_id)
-        transport.api("POST", f"/tasks/{task_id}/cancel", idempotent=True, data=b"", task_id=task_id)
+        checked_id(kind.noun + " id", task_id)
+        transport.api("POST", kind.cancel_path.format(id=task_id), idempotent=True, data=b"", task_id=task_id)
         return True
     except DashScopeError:
         return False
+
+
+@dataclass
+class Polled:
+    """The last answer of a job that reached a terminal state."""
+
+    answer: dict[str, Any]
+    output: dict[str, Any]
+    status: str
+    polls: int
+
+
+def poll(
+    transport: Transport,
+    kind: JobKind,
+    job_id: str,
+    *,
+    timeout: float,
+    cancelled: CancelCheck | None = None,
+    on_progress: ProgressCallback | None = None,
+    schedule: PollSchedule = PollSchedule(),
+    started: float | None = None,
+    expected: float | None = None,
+) -> Polled:
+    """The one poller: read a job's status until a terminal state. When the user stops the wait or the timeout
+    comes first, a job still in a cancellable state is cancelled at the service (so it is not billed); any other
+    is reported with its id and how to fetch it later."""
+    checked_id(kind.noun + " id", job_id)  # it goes into the URL: refuse ../ and ?# before any request
+    started = time.monotonic() if started is None else started
+    KNOWN.add(job_id)
+    polls = 0
+    status = "PENDING"
+    try:
+        while True:
+            answer = transport.api(
+                "GET", kind.path.format(id=job_id), idempotent=True, task_id=job_id, cancelled=cancelled
+            )
+            polls += 1
+            output = answer.get("output") if isinstance(answer.get("output"), dict) else {}
+            status = str(output.get(kind.status_field) or "UNKNOWN").upper()
+            elapsed = time.monotonic() - started
+            if on_progress is not None:
+                on_progress(Progress(status, job_id, elapsed))
+            if status in kind.terminal:
+                return Polled(answer, output, status, polls)
+            if elapsed >= timeout:
+                raise _timed_out(transport, kind, job_id, status, elapsed, timeout)
+            sleep_unless_cancelled(min(schedule.interval(elapsed, expected), max(timeout - elapsed, 0.05)), cancelled)
+    except TaskCanceledError as stop:
+        if stop.code != USER_STOP:
+            raise
+        if status in kind.cancellable and cancel(transport, job_id, kind):
+            note = f"The {kind.noun} was still {status}, so it was cancelled at the service (not billed)."
+        else:
+            note = (
+                f"The {kind.noun} was already {status} at the service and may still finish and be billed; "
+                f"{kind.fetch_later}."
+            )
+        raise TaskCanceledError(f"Stopped by the user. {note}", code=USER_STOP, task_id=job_id) from None
+
+
+def _timed_out(
+    transport: Transport, kind: JobKind, job_id: str, status: str, elapsed: float, timeout: float
+) -> TaskTimeoutError:
+    head = f"Gave up waiting after {elapsed:.0f} s (timeout {timeout:.0f} s): the {kind.noun} was still {status}"
+    if status in kind.cancellable and cancel(transport, job_id, kind):
+        return TaskTimeoutError(
+            f"{head}, queued at the service, so it was cancelled there and will not be billed. Run the node again "
+            "when the service is less busy, or raise the task timeout in the DashScope settings.",
+            code="WaitTimeout",
+            task_id=job_id,
+        )
+    goes_on = (
+        f"The service cannot cancel a {kind.noun} once it runs: it goes on and may be billed."
+        if kind.cancel_path
+        else "It goes on at the service and is billed."
+    )
+    return TaskTimeoutError(
+        f"{head}. {goes_on} To fetch it later, {kind.fetch_later}.",
+        code="WaitTimeout",
+        task_id=job_id,
+    )
 
 
 def wait(
@@ -142,37 +291,19 @@ def wait(
     started: float | None = None,
     expected: float | None = None,
 ) -> TaskOutcome:
-    """Poll ``GET /tasks/{id}`` until a terminal status; cancel at the service if the user stops the wait."""
-    checked_id("task id", task_id)  # it goes into the URL: refuse ../ and ?# before any request
-    started = time.monotonic() if started is None else started
-    polls = 0
-    status = "PENDING"
-    try:
-        while True:
-            answer = transport.api("GET", f"/tasks/{task_id}", idempotent=True, task_id=task_id, cancelled=cancelled)
-            polls += 1
-            output = answer.get("output") if isinstance(answer.get("output"), dict) else {}
-            status = str(output.get("task_status") or "UNKNOWN")
-            elapsed = time.monotonic() - started
-            if on_progress is not None:
-                on_progress(Progress(status, task_id, elapsed))
-            if status in TERMINAL:
-                return _finish(transport, task_id, answer, output, status, polls)
-            if elapsed >= timeout:
-                raise TaskTimeoutError(
-                    f"Gave up waiting after {elapsed:.0f} s (task timeout {timeout:.0f} s); last status {status}.",
-                    code="WaitTimeout",
-                    task_id=task_id,
-                )
-            sleep_unless_cancelled(min(schedule.interval(elapsed, expected), max(timeout - elapsed, 0.05)), cancelled)
-    except TaskCanceledError:
-        cancelled_at_service = status in ("PENDING", "SUSPENDED") and cancel(transport, task_id)
-        note = (
-            "The pending task was cancelled at the service (not billed)."
-            if cancelled_at_service
-            else f"The task was already {status} at the service and may still finish and be billed."
-        )
-        raise TaskCanceledError(f"Stopped by the user. {note}", code=USER_STOP, task_id=task_id) from None
+    """Poll ``GET /tasks/{id}`` until the task ends; its output, or the error its end means."""
+    polled = poll(
+        transport,
+        TASK,
+        task_id,
+        timeout=timeout,
+        cancelled=cancelled,
+        on_progress=on_progress,
+        schedule=schedule,
+        started=started,
+        expected=expected,
+    )
+    return _finish(transport, task_id, polled.answer, polled.output, polled.status, polled.polls)
 
 
 def _finish(

@@ -3,7 +3,12 @@
 The one rule that protects the user's money: a request that creates a task (``idempotent=False``) is
 re-sent only when the service certainly did not create one — it answered 429 (throttled: refused), or
 the connection was never established. A timeout or a dropped connection after the request went out is
-ambiguous, so it is reported, not retried. Queries, uploads and downloads are retried freely.
+ambiguous, and so is a 5xx answer (a gateway may answer 502/504 after the service took the request): both are
+reported as ``AmbiguousRequestError``, never retried, and the client then looks the task up instead. Queries,
+uploads and downloads are retried freely. A user's Stop is checked immediately before every paid request is sent.
+
+Uploads and downloads run under a whole-transfer deadline and end within a fraction of a second of a Stop, even
+while a slow host trickles bytes (``Transport.transfer``).
 
 The ``Authorization`` header is added per request, only to URLs under the configured base URL, so it
 can never reach the storage host or a result host.
@@ -13,19 +18,22 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import random
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3 import encode_multipart_formdata
 from urllib3.exceptions import NewConnectionError
 
 from .errors import (
     USER_STOP,
+    AmbiguousRequestError,
     BillingError,
     DashScopeError,
     ModelUnavailableError,
@@ -41,6 +49,11 @@ log = logging.getLogger("comfyui_dashscope")
 
 CancelCheck = Callable[[], bool]
 T = TypeVar("T")
+
+TRANSFER_SLICE = 64 * 1024
+# Bytes per second a large upload is allowed on top of the transfer deadline (8 s per MB): a 100 MB training zip
+# on a slow uplink must not be cut off at 300 s.
+SLOWEST_UPLOAD = 128 * 1024
 
 _SHARED_SESSION: requests.Session | None = None
 _SESSION_LOCK = threading.Lock()
@@ -67,28 +80,37 @@ class RetryPolicy:
     jitter: float = 0.25  # up to +25 % random, so parallel nodes do not retry in lockstep
     retry_statuses: frozenset[int] = frozenset({408, 409, 429, 500, 502, 503, 504})
     connect_timeout: float = 10.0
+    # The whole of one upload or download attempt, however slowly the host sends (per-read timeouts never end a
+    # trickle of one byte per second).
+    transfer_deadline: float = 300.0
 
     def delay(self, attempt: int, retry_after: float | None) -> float:
-        if retry_after is not None:
-            return min(max(retry_after, 0.0), 60.0)
+        if retry_after is not None and math.isfinite(retry_after) and retry_after >= 0:
+            return min(retry_after, 60.0)
         base = min(self.base_delay * (2**attempt), self.max_delay)
         return base * (1.0 + random.uniform(0.0, self.jitter))
 
 
 def _retry_after(response: requests.Response) -> float | None:
-    ms = response.headers.get("retry-after-ms")
-    if ms:
+    """The server's wait hint in seconds; None when absent or not a finite, non-negative number (``nan``, ``inf``
+    and ``-1`` would otherwise mean waiting forever or hammering the service)."""
+    for name, scale in (("retry-after-ms", 1000.0), ("Retry-After", 1.0)):
+        value = response.headers.get(name)
+        if not value:
+            continue
         try:
-            return float(ms) / 1000.0
+            seconds = float(value) / scale
         except ValueError:
-            pass
-    value = response.headers.get("Retry-After")
-    if value:
-        try:
-            return float(value)
-        except ValueError:
-            return None
+            continue
+        if math.isfinite(seconds) and seconds >= 0:
+            return seconds
     return None
+
+
+def stop_if_cancelled(cancelled: CancelCheck | None, what: str) -> None:
+    """Raise the user's Stop; ``what`` says what was not done (so the message can say nothing was billed)."""
+    if cancelled is not None and cancelled():
+        raise TaskCanceledError(f"Stopped by the user before {what}.", code=USER_STOP)
 
 
 def _never_connected(exc: Exception) -> bool:
@@ -147,31 +169,47 @@ class Transport:
         task_id: str = "",
         successor: str = "",
         before_attempt: Callable[[], None] | None = None,
+        read_timeout: float | None = None,
     ) -> dict[str, Any]:
         """Send one API request, retrying per the policy; return the parsed JSON body of a 2xx answer.
 
-        ``before_attempt`` runs before every try (the pacer's turn for a submit, so retries keep the rate too)."""
+        ``before_attempt`` runs before every try (the pacer's turn for a submit, so retries keep the rate too).
+        ``read_timeout`` replaces the settings' request timeout (a synchronous generation takes longer)."""
         url = self.settings.base_url + path
         request_headers = self._auth_headers()
         if json_body is not None:
             request_headers["Content-Type"] = "application/json"
         request_headers.update(headers or {})
         body = json.dumps(json_body, ensure_ascii=False).encode("utf-8") if json_body is not None else data
+        upload: bytes | None = None
+        if files is not None:
+            # A file upload (FaceChain's photo zip) goes through ``transfer``, sliced, so Stop and the deadline reach
+            # it while the bytes flow. Abandoning it is safe: an uploaded file is not billed.
+            upload, request_headers["Content-Type"] = encode_multipart_formdata(list(files.items()))
+
+        def send(abandon: threading.Event | None = None) -> requests.Response:
+            return self.session.request(
+                method,
+                url,
+                data=SlicedBody(upload, abandon) if upload is not None and abandon is not None else body,
+                params=params,
+                headers=request_headers,
+                timeout=(self.retry.connect_timeout, read_timeout or self.settings.request_timeout),
+            )
 
         attempt = 0
         while True:
             if before_attempt is not None:
                 before_attempt()
+            if not idempotent:
+                # The one place every paid request leaves: a Stop pressed during uploads or a wait for a turn ends
+                # here, before anything is billed.
+                stop_if_cancelled(cancelled, "the paid request was sent; nothing was created or billed")
             try:
-                response = self.session.request(
-                    method,
-                    url,
-                    data=body,
-                    files=files,
-                    params=params,
-                    headers=request_headers,
-                    timeout=(self.retry.connect_timeout, self.settings.request_timeout),
-                )
+                if upload is None:
+                    response = send()
+                else:
+                    response = self.transfer(send, cancelled=cancelled, what="file upload", size=len(upload))
             except requests.exceptions.RequestException as exc:
                 safe = _never_connected(exc)
                 if (idempotent or safe) and attempt + 1 < self.retry.attempts:
@@ -180,10 +218,8 @@ class Transport:
                     attempt += 1
                     continue
                 if not idempotent and not safe:
-                    raise NetworkError(
-                        f"The connection failed after the request was sent ({type(exc).__name__}). The service may "
-                        "have created the task; it was NOT re-sent, so you are not billed twice. Check the DashScope "
-                        "console's task list before running again.",
+                    raise AmbiguousRequestError(
+                        f"The connection failed after the request was sent ({type(exc).__name__}).",
                         code="AmbiguousNetworkFailure",
                         task_id=task_id,
                     ) from None
@@ -196,6 +232,8 @@ class Transport:
             if 200 <= response.status_code < 300:
                 return self._parse_ok(response, task_id)
 
+            if not idempotent and response.status_code >= 500:
+                raise self._ambiguous_answer(response, task_id)
             error = self._error_from(response, task_id, successor)
             throttled = response.status_code == 429 and not isinstance(error, BillingError)
             server_side = response.status_code in self.retry.retry_statuses and response.status_code != 429
@@ -252,6 +290,19 @@ class Transport:
             )
         return body
 
+    def _ambiguous_answer(self, response: requests.Response, task_id: str) -> AmbiguousRequestError:
+        """A 5xx to a paid request: a gateway can answer 502/504 after the service created the task, so it is as
+        ambiguous as a timeout. The service's message is left out: it usually says to try again, which is exactly
+        how a user would pay twice."""
+        error = self._error_from(response, task_id, "")
+        return AmbiguousRequestError(
+            f"The service answered HTTP {response.status_code} ({error.code}) after the request was sent.",
+            code=error.code,
+            request_id=error.request_id,
+            task_id=task_id,
+            http_status=response.status_code,
+        )
+
     def _error_from(self, response: requests.Response, task_id: str, successor: str) -> DashScopeError:
         code, message, request_id = "Unknown", "", response.headers.get("X-Request-ID", "")
         try:
@@ -282,6 +333,51 @@ class Transport:
             method, url, timeout=(self.retry.connect_timeout, self.settings.request_timeout), **kwargs
         )
 
+    def transfer(
+        self, action: Callable[[threading.Event], T], *, cancelled: CancelCheck | None, what: str, size: int = 0
+    ) -> T:
+        """Run one upload or download attempt under the whole-transfer deadline (longer for a large upload of
+        ``size`` bytes), ending on Stop at once.
+
+        The attempt runs in a helper thread while this one watches the Stop flag and the clock: a socket read
+        cannot be interrupted, and a host trickling one byte per second never trips a per-read timeout. On Stop
+        or at the deadline the attempt is abandoned: ``action`` gets an event that is then set, checks it between
+        chunks, and so stops sending or reading within one chunk."""
+        abandon = threading.Event()
+        box: dict[str, Any] = {}
+
+        def work() -> None:
+            try:
+                box["value"] = action(abandon)
+            except BaseException as exc:  # handed to the waiting thread, or dropped if it gave up
+                box["error"] = exc
+
+        worker = threading.Thread(target=work, name="dashscope-transfer", daemon=True)
+        worker.start()
+        deadline = self.retry.transfer_deadline + size / SLOWEST_UPLOAD
+        ends = time.monotonic() + deadline
+        while worker.is_alive():
+            worker.join(0.05)
+            if not worker.is_alive():
+                break
+            if cancelled is not None and cancelled():
+                abandon.set()
+                raise TaskCanceledError(f"Stopped by the user during the {what}.", code=USER_STOP)
+            if time.monotonic() >= ends:
+                abandon.set()
+                raise NetworkError(f"The {what} did not finish within {deadline:.0f} s.", code="TransferTimeout")
+        if "error" in box:
+            raise box["error"]
+        return box["value"]
+
+    def post_form(
+        self, url: str, fields: Mapping[str, str], file: tuple[str, bytes, str], abandon: threading.Event
+    ) -> requests.Response:
+        """A multipart form POST (the storage upload) whose body is sent in slices, so an abandoned upload stops
+        sending within one slice. The file is the form's last field, as OSS requires."""
+        body, content_type = encode_multipart_formdata([*fields.items(), ("file", file)])
+        return self.plain_request("POST", url, data=SlicedBody(body, abandon), headers={"Content-Type": content_type})
+
     def repeat(self, action: Callable[[], T], *, what: str, cancelled: CancelCheck | None = None) -> T:
         """Run an action that is safe to repeat (a GET, an upload to the same key) until it stops raising Retryable."""
         attempt = 0
@@ -301,3 +397,25 @@ class Transport:
 
 class Retryable(Exception):
     """Raised inside ``Transport.repeat`` actions for a failure worth another try."""
+
+
+class Abandoned(Exception):
+    """Raised inside an abandoned transfer's helper thread to stop it; nobody is waiting for it any more."""
+
+
+class SlicedBody:
+    """A request body that ``requests`` sends with a Content-Length, slice by slice, checking between slices
+    whether the transfer was abandoned."""
+
+    def __init__(self, data: bytes, abandon: threading.Event):
+        self.data = data
+        self.abandon = abandon
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def __iter__(self) -> Iterator[bytes]:
+        for start in range(0, len(self.data), TRANSFER_SLICE):
+            if self.abandon.is_set():
+                raise Abandoned()
+            yield self.data[start : start + TRANSFER_SLICE]

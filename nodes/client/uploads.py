@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+import requests
+
 from .errors import DashScopeError
 from .transport import CancelCheck, Retryable, Transport
 
@@ -126,9 +128,12 @@ class Uploader:
         }
         mime = MIME.get(filename.rsplit(".", 1)[-1], "application/octet-stream")
 
+        def attempt(abandon: threading.Event) -> requests.Response:
+            return self.transport.post_form(str(policy["upload_host"]), form, (filename, data, mime), abandon)
+
         def post() -> None:
-            response = self.transport.plain_request(
-                "POST", str(policy["upload_host"]), data=form, files={"file": (filename, data, mime)}
+            response = self.transport.transfer(
+                attempt, cancelled=cancelled, what="upload to DashScope storage", size=len(data)
             )
             if response.status_code in (200, 201, 204):
                 return

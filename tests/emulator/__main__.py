@@ -25,6 +25,16 @@ def main() -> None:
         metavar="MODEL=QPS:CONCURRENCY",
         help="raise a model's limits, as a bigger quota would",
     )
+    parser.add_argument(
+        "--slow-upload", type=float, default=0.0, metavar="SECONDS", help="the storage host takes this long per upload"
+    )
+    parser.add_argument(
+        "--slow-download",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="the result host trickles each download over this long",
+    )
     args = parser.parse_args()
     emu = Emulator(
         api_key=args.key,
@@ -34,6 +44,10 @@ def main() -> None:
         strict=not args.lenient,
         ports=(args.port, args.port + 1, args.port + 2),
     ).start()
+    if args.slow_upload:
+        emu.faults.slow_uploads(10**9, args.slow_upload)
+    if args.slow_download:
+        emu.faults.slow_downloads(10**9, args.slow_download)
     for item in args.limit:
         model, _, numbers = item.partition("=")
         qps, _, concurrency = numbers.partition(":")

@@ -51,6 +51,14 @@ class Faults:
     def submit_drop_after_create(self, k: int) -> None:
         self._add("submit_drop_after", k)
 
+    def submit_errors_after_create(self, k: int, status: int = 502, code: str = "InternalError") -> None:
+        """The task (or training job) is created, then the answer is a 5xx, as from a gateway that timed out."""
+        self._add("submit_error_after", k, status=status, code=code)
+
+    def submit_slow_answers_after_create(self, k: int, seconds: float) -> None:
+        """The task (or training job) is created, then the answer takes ``seconds`` (past a client's timeout)."""
+        self._add("submit_slow_after", k, seconds=seconds)
+
     def submit_drop_before_create(self, k: int) -> None:
         self._add("submit_drop_before", k)
 
@@ -79,6 +87,14 @@ class Faults:
 
     def download_truncated(self, k: int) -> None:
         self._add("download_truncated", k)
+
+    def slow_downloads(self, k: int, seconds: float) -> None:
+        """The result host trickles the body out over ``seconds``."""
+        self._add("slow_download", k, seconds=seconds)
+
+    def slow_uploads(self, k: int, seconds: float) -> None:
+        """The storage host (or ``POST /files``) reads the posted body at a trickle and answers after ``seconds``."""
+        self._add("slow_upload", k, seconds=seconds)
 
     def upload_errors(self, k: int, status: int = 500) -> None:
         self._add("upload_error", k, status=status)

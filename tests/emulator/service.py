@@ -77,6 +77,7 @@ class TaskRecord:
     suspend_until: float = 0.0
     endless: bool = False
     fault: dict[str, Any] = field(default_factory=dict)
+    request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
 
 
 class _Drop(Exception):
@@ -316,9 +317,19 @@ class Emulator:
         with self._lock:
             self.tasks[task.task_id] = task
         self._bump("task_created", name)
+        self._answer_lost()
+        return {"output": {"task_status": "PENDING", "task_id": task.task_id}}
+
+    def _answer_lost(self) -> None:
+        """Faults that lose the answer of a request that did create its task (or training job)."""
         if self.faults.take("submit_drop_after"):
             raise _Drop()
-        return {"output": {"task_status": "PENDING", "task_id": task.task_id}}
+        slow = self.faults.take("submit_slow_after")
+        if slow:
+            time.sleep(slow["seconds"])
+        fault = self.faults.take("submit_error_after")
+        if fault:
+            raise ApiError(fault["status"], fault["code"], "An internal error has occured, please try again later.")
 
     def _throttle(self, model: catalog.Model) -> None:
         if not self.enforce_limits:
@@ -436,13 +447,23 @@ class Emulator:
         page, size = int(query.get("page_no", 1)), int(query.get("page_size", 10))
         chosen = rows[(page - 1) * size : page * size]
         wall = time.time() - time.monotonic()
+
+        def epoch_ms(moment: float | None) -> int | None:
+            return None if moment is None else int((moment + wall) * 1000)
+
+        # The official shape (a flat answer; items say "status", times in epoch ms). start_time / end_time are
+        # accepted but not applied: their query format is not settled (YYYYMMDDhhmmss or epoch ms).
         data = [
             {
                 "task_id": t.task_id,
                 "status": t.status,
                 "model_name": t.model,
                 "region": "cn-beijing",
-                "gmt_create": int((t.submitted_at + wall) * 1000),
+                "request_id": t.request_id,
+                "api_key_id": "emulator",
+                "gmt_create": epoch_ms(t.submitted_at),
+                "start_time": epoch_ms(t.started_at),
+                "end_time": epoch_ms(t.ended_at),
             }
             for t in chosen
         ]
@@ -690,23 +711,44 @@ class Emulator:
             job_id = "ft-" + uuid.uuid4().hex[:16]
             self._jobs[job_id] = {
                 "job_id": job_id,
+                "model": "facechain-finetune",
+                "training_file_ids": list(ids),
                 "created": time.monotonic(),
+                "create_time": _stamp(time.time())[:19],
                 "finetuned_output": "facelora-" + uuid.uuid4().hex[:12],
             }
             self._bump("task_created", "facechain-finetune")
+            self._answer_lost()
             return {"output": {"job_id": job_id, "status": "PENDING"}}
         if req.method == "GET" and len(parts) == 2:
             job = self._jobs.get(parts[1])
             if job is None:
                 raise ApiError(404, "NotFound", "The fine-tune job does not exist.")
-            age = time.monotonic() - job["created"]
-            seconds = self._seconds.get("facechain-finetune", self._seconds[None])
-            status = "SUCCEEDED" if age >= seconds else ("RUNNING" if age >= seconds / 4 else "PENDING")
-            output = {"job_id": job["job_id"], "status": status}
-            if status == "SUCCEEDED":
-                output["finetuned_output"] = job["finetuned_output"]
-            return {"output": output}
+            return {"output": self._job_view(job)}
+        if req.method == "GET" and len(parts) == 1:
+            # The SDK's FineTunes.list (UNCONFIRMED on an official page): output.jobs[], page_no, page_size, total.
+            jobs = list(self._jobs.values())
+            page, size = int(req.query.get("page_no", 1)), int(req.query.get("page_size", 10))
+            chosen = jobs[(page - 1) * size : page * size]
+            return {
+                "output": {
+                    "jobs": [self._job_view(j) for j in chosen],
+                    "page_no": page,
+                    "page_size": size,
+                    "total": len(jobs),
+                }
+            }
         raise ApiError(404, "NotFound", "No such fine-tune route.")
+
+    def _job_view(self, job: dict[str, Any]) -> dict[str, Any]:
+        age = time.monotonic() - job["created"]
+        seconds = self._seconds.get("facechain-finetune", self._seconds[None])
+        status = "SUCCEEDED" if age >= seconds else ("RUNNING" if age >= seconds / 4 else "PENDING")
+        view = {key: job[key] for key in ("job_id", "model", "training_file_ids", "create_time")}
+        view["status"] = status
+        if status == "SUCCEEDED":
+            view["finetuned_output"] = job["finetuned_output"]
+        return view
 
     # ---- result host ---------------------------------------------------------------------------
     def _download(self, req: RecordedRequest) -> tuple[int, dict[str, str], bytes]:
@@ -726,12 +768,37 @@ class Emulator:
             )
         if self.faults.take("download_truncated"):
             return 200, {"Content-Length": str(len(data)), "X-Truncate": "1"}, data[: len(data) // 2]
+        slow = self.faults.take("slow_download")
         kind = (
             "image/svg+xml"
             if req.path.endswith(".svg")
             else ("image/jpeg" if req.path.endswith(".jpg") else "image/png")
         )
-        return 200, {"Content-Type": kind}, data
+        return 200, {"Content-Type": kind, **({"X-Trickle": str(slow["seconds"])} if slow else {})}, data
+
+
+def _trickle_write(stream: Any, payload: bytes, seconds: float) -> None:
+    """Send a body in small pieces spread over ``seconds`` (a slow result host); a client that gives up ends it."""
+    pieces = 50
+    size = max(1, -(-len(payload) // pieces))
+    for start in range(0, len(payload), size):
+        stream.write(payload[start : start + size])
+        stream.flush()
+        time.sleep(seconds / pieces)
+
+
+def _trickle_read(stream: Any, length: int, seconds: float) -> bytes:
+    """Read a body in small pieces spread over ``seconds`` (a slow storage host); short if the client went away."""
+    pieces = 50
+    size = max(1, -(-length // pieces))
+    body = bytearray()
+    while len(body) < length:
+        chunk = stream.read(min(size, length - len(body)))
+        if not chunk:
+            break
+        body += chunk
+        time.sleep(seconds / pieces)
+    return bytes(body)
 
 
 def _slots(route: catalog.Route, body: dict[str, Any]) -> int:
@@ -832,7 +899,15 @@ def _handler_for(emulator: Emulator, role: str) -> type[BaseHTTPRequestHandler]:
         def _serve(self) -> None:
             parts = urlsplit(self.path)
             length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else b""
+            uploading = role == "storage" or parts.path.endswith("/files")
+            slow = emulator.faults.take("slow_upload") if uploading and self.command == "POST" else None
+            try:
+                body = _trickle_read(self.rfile, length, slow["seconds"]) if slow else self.rfile.read(length)
+            except OSError:
+                body = b""
+            if slow and len(body) < length:  # the client gave up mid-upload: nothing is stored
+                self.close_connection = True
+                return
             headers = {k.lower(): v for k, v in self.headers.items()}
             parsed, form, files = None, None, None
             content_type = headers.get("content-type", "")
@@ -863,13 +938,23 @@ def _handler_for(emulator: Emulator, role: str) -> type[BaseHTTPRequestHandler]:
                 self.connection.shutdown(2)
                 return
             record.status = status
+            try:
+                self._answer(status, out_headers, payload)
+            except OSError:  # the client gave up (a timeout or a Stop): what several faults test
+                self.close_connection = True
+
+        def _answer(self, status: int, out_headers: dict[str, str], payload: bytes) -> None:
             self.send_response(status)
             truncate = out_headers.pop("X-Truncate", None)
+            trickle = out_headers.pop("X-Trickle", None)
             for key, value in out_headers.items():
                 self.send_header(key, value)
             if "Content-Length" not in out_headers:
                 self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
+            if trickle:
+                _trickle_write(self.wfile, payload, float(trickle))
+                return
             self.wfile.write(payload)
             if truncate:
                 self.wfile.flush()
