@@ -225,3 +225,17 @@ def test_base_url_precedence(client_mod, tmp_path):
     assert client_mod.load_settings({}, {}).base_url == client_mod.REGIONS["china"]
     env_key = client_mod.load_settings({"DASHSCOPE_API_KEY": "sk-env"}, {"api_key": "sk-config"})
     assert env_key.api_key == "sk-env" and env_key.key_source == "env"
+
+
+def test_a_task_answer_without_the_output_wrapper_is_read(pack, emulator, make_client, monkeypatch):
+    """Fields at the top level instead of inside ``output``: the task is still followed to its paid result."""
+    wrapped = emulator._poll
+
+    def unwrapped(task_id):
+        answer = wrapped(task_id)
+        return {**answer.pop("output"), **answer}
+
+    monkeypatch.setattr(emulator, "_poll", unwrapped)
+    outcome = make_client().run(_endpoint(pack), WANX)
+    urls, failed = submodule(pack, "nodes.client").successful_urls(outcome.output, outcome.task_id)
+    assert outcome.output["task_status"] == "SUCCEEDED" and len(urls) == 1 and not failed

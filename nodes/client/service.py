@@ -103,7 +103,7 @@ class DashScopeClient:
                     before_attempt=take_turn,
                     read_timeout=self.settings.generation_timeout,
                 )
-                output = answer.get("output") if isinstance(answer.get("output"), dict) else {}
+                output = tasks.output_of(answer)
                 usage = answer.get("usage") if isinstance(answer.get("usage"), dict) else {}
                 return TaskOutcome("", str(answer.get("request_id") or ""), output, usage)
             task_id = self._submit(endpoint, body, headers, take_turn, cancelled)

@@ -115,7 +115,7 @@ def submit(
         successor=successor,
         before_attempt=before_attempt,
     )
-    output = answer.get("output") if isinstance(answer.get("output"), dict) else {}
+    output = output_of(answer)
     task_id = str(output.get("task_id") or "")
     if not task_id:
         raise DashScopeError(
@@ -124,6 +124,15 @@ def submit(
             request_id=str(answer.get("request_id") or ""),
         )
     return task_id, str(answer.get("request_id") or "")
+
+
+def output_of(answer: dict[str, Any]) -> dict[str, Any]:
+    """A task answer's fields: inside ``output`` as documented, or at the top level of an answer that comes without
+    the wrapper (read tolerantly, so a paid result is not thrown away over its envelope)."""
+    output = answer.get("output")
+    if isinstance(output, dict):
+        return output
+    return {key: value for key, value in answer.items() if key not in ("request_id", "usage", "code", "message")}
 
 
 class KnownIds:
@@ -234,7 +243,7 @@ def poll(
                 "GET", kind.path.format(id=job_id), idempotent=True, task_id=job_id, cancelled=cancelled
             )
             polls += 1
-            output = answer.get("output") if isinstance(answer.get("output"), dict) else {}
+            output = output_of(answer)
             status = str(output.get(kind.status_field) or "UNKNOWN").upper()
             elapsed = time.monotonic() - started
             if on_progress is not None:
