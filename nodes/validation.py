@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 import torch
 
 from .client import InputError
 from .images import Encoded
-from .models import Field
+from .models import Field, ModelSpec
 
 
 class Check:
@@ -120,6 +120,22 @@ def check_field(check: Check, spec_field: Field, value: Any, name: str = "") -> 
         high = spec_field.high if spec_field.high is not None else float("inf")
         check.number(name, value, low, high)
     return value
+
+
+def check_fields(
+    check: Check, spec: ModelSpec, values: Mapping[str, Any], *, leave_out: Collection[str] = ()
+) -> dict[str, Any]:
+    """``check_field`` for every value that feeds a field of ``spec``: the cleaned values, keyed by field name,
+    ready for ``spec.request``. A choice in ``leave_out`` (such as "auto" or "none") becomes None: not sent."""
+    cleaned: dict[str, Any] = {}
+    for name, value in values.items():
+        if not spec.has_field(name):
+            continue
+        if isinstance(value, str) and value in leave_out:
+            cleaned[name] = None
+        else:
+            cleaned[name] = check_field(check, spec.field(name), value)
+    return cleaned
 
 
 def check_declared(check: Check, input_types: Mapping[str, Any], values: Mapping[str, Any]) -> None:
