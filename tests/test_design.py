@@ -154,6 +154,7 @@ def test_wordart_texture_text_mode_with_alpha_returns_the_glyph_mask(pack, servi
     # Only what the user set: the ratio 1:1, the style material and the short side 704 are the service's own.
     assert submit.json["input"] == {"text": {"text_content": "福", "font_name": "shuheiti"}, "prompt": "金色浮雕"}
     assert submit.json["parameters"] == {"n": 2, "alpha_channel": True}
+    assert submit.headers["x-dashscope-datainspection"] == "enable"  # as the official quick start's example
     assert images.shape == (2, 704, 704, 3) and alpha.shape == (2, 704, 704)
     expected = torch.zeros(704, 704)
     expected[176:528, 176:528] = 1.0  # the emulator's glyph rectangle

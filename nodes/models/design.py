@@ -219,7 +219,12 @@ TEXTURE = ModelSpec(
     results=("results[].url",),
     retired_on="2026-10-10",
     successor=QWEN_SUCCESSOR,
-    sources={**LIFECYCLE, "results": unconfirmed("results[].url is " + _THIRD_PARTY)},
+    data_inspection=True,  # as the official quick start's curl example sends it
+    sources={
+        **LIFECYCLE,
+        "results": unconfirmed("results[].url is " + _THIRD_PARTY),
+        "data_inspection": pages.WORDART_QUICK_START,
+    },
 )
 
 SEMANTIC = ModelSpec(

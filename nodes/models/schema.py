@@ -124,7 +124,7 @@ class ModelSpec:
     successor: str = ""
     data_inspection: bool = False  # the official examples send X-DashScope-DataInspection: enable
     # Sources of the model-level facts that do not come from ``page``: keys "endpoint", "limits",
-    # "results", "price", "lifecycle", "data_uri".
+    # "results", "price", "lifecycle", "data_uri", "data_inspection".
     sources: Mapping[str, str] = field(default_factory=dict)
 
     @property
