@@ -79,13 +79,19 @@ def check_poster_prompts(check: Check, values: dict[str, Any]) -> None:
         )
 
 
-def refine_line(check: Check, mode: str, auxiliary_parameters: str | None) -> str:
+def refine_lines(check: Check, mode: str, auxiliary_parameters: str | None) -> list[str]:
+    """sr / hrf refine one poster per request: each line of a generate run's output is one task (one billed poster)."""
     lines = [line.strip() for line in (auxiliary_parameters or "").splitlines() if line.strip()]
-    if len(lines) != 1:
-        raise check.fail(
-            "auxiliary_parameters", f"holds {len(lines)} lines; mode {mode} needs exactly one line from a generate run."
-        )
-    return lines[0]
+    if not lines:
+        raise check.fail("auxiliary_parameters", f"is empty; mode {mode} needs the lines of a generate run's output.")
+    return lines
+
+
+def poster_outputs(results: list[JobResult]) -> tuple[torch.Tensor, torch.Tensor, str, str, str]:
+    posters, _, task_ids, urls = image_outputs(results)
+    backgrounds = [rgb for result in results for rgb, _ in result.extra["backgrounds"]]
+    auxiliary = "\n".join(line for result in results for line in result.extra["auxiliary"])
+    return posters, (batch_images(backgrounds) if backgrounds else posters), auxiliary, task_ids, urls
 
 
 def _poster_inputs() -> dict[str, Any]:
@@ -108,7 +114,7 @@ def _poster_inputs() -> dict[str, Any]:
         "creative_title_layout": widget(field("creative_title_layout"), "Let the model arrange the title creatively"),
         "generate_mode": widget(
             field("generate_mode"),
-            "generate: new posters. sr: upscale one. hrf: high-res fix one (sr and hrf need auxiliary_parameters)",
+            "generate: new posters. sr: upscale. hrf: high-res fix (sr and hrf refine the posters of auxiliary_parameters)",
         ),
         "generate_num": widget(field("generate_num"), "Posters to make in generate mode; each is billed"),
     }
@@ -124,7 +130,8 @@ class CreativePoster(PackNode):
         f"{POSTER.field('body_text').max_length}, the Chinese and English prompts together {POSTER_PROMPT_UNITS} "
         "(Chinese characters and English words). 'generate' makes up to "
         f"{POSTER.field('generate_num').high:g} posters; 'sr' (upscale) and 'hrf' (high-res fix) refine one of "
-        "them: connect its auxiliary_parameters line and repeat the other inputs. Returns the posters, their "
+        "them: connect its auxiliary_parameters and repeat the other inputs (one task per line, each billed). "
+        "Returns the posters, their "
         f"text-free backgrounds and the refine parameters. {POSTER.status_note()}."
     )
     RETURN_TYPES = ("IMAGE", "IMAGE", "STRING", "STRING", "STRING")
@@ -144,7 +151,9 @@ class CreativePoster(PackNode):
             "required": _poster_inputs(),
             "optional": {
                 "auxiliary_parameters": widget(
-                    aux, "A line of a generate run's auxiliary_parameters output", forceInput=True
+                    aux,
+                    "sr / hrf: a generate run's auxiliary_parameters; one task per line, each billed",
+                    forceInput=True,
                 )
             },
             "hidden": HIDDEN,
@@ -190,15 +199,9 @@ class CreativePoster(PackNode):
         values.update(generate_num=generate_num)
         check = self.checked(values)
         sent = self.request_values(check, values)
-        if generate_mode != "generate":
-            sent["auxiliary_parameters"] = refine_line(check, generate_mode, auxiliary_parameters)
-        runner = Runner(self.DISPLAY_NAME, unique_id)
-        [result] = await runner.run([Job(POSTER, POSTER.request(sent))], collect=collect_poster)
-        posters, _, task_ids, urls = image_outputs([result])
-        backgrounds = (
-            batch_images([rgb for rgb, _ in result.extra["backgrounds"]]) if result.extra["backgrounds"] else posters
-        )
-        return posters, backgrounds, "\n".join(result.extra["auxiliary"]), task_ids, urls
+        lines = [None] if generate_mode == "generate" else refine_lines(check, generate_mode, auxiliary_parameters)
+        jobs = [Job(POSTER, POSTER.request({**sent, "auxiliary_parameters": line})) for line in lines]
+        return poster_outputs(await Runner(self.DISPLAY_NAME, unique_id).run(jobs, collect=collect_poster))
 
 
 # ---- WordArt 锦书 --------------------------------------------------------------------------------------

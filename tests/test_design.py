@@ -85,6 +85,19 @@ def test_poster_sends_every_field_in_input_and_returns_posters_backgrounds_and_r
     assert refined.shape[0] == 1
 
 
+def test_refining_every_line_of_a_generate_run_makes_one_task_per_line(pack, service):
+    """The example graph feeds a whole auxiliary_parameters output (one line per poster) into an hrf node."""
+    _, _, auxiliary, *_ = run_node(pack, "DashScopeImgPoster", **POSTER)
+    refined, backgrounds, refined_auxiliary, task_ids, _ = run_node(
+        pack, "DashScopeImgPoster", **{**POSTER, "generate_mode": "hrf"}, auxiliary_parameters=auxiliary + "\n"
+    )
+    refines = [r.json["input"] for r in _submits(service)[1:]]
+    assert sorted(r["auxiliary_parameters"] for r in refines) == sorted(auxiliary.splitlines())
+    assert all(r["generate_mode"] == "hrf" and "generate_num" not in r for r in refines)
+    assert refined.shape[0] == backgrounds.shape[0] == 2 and len(task_ids.splitlines()) == 2
+    assert len(refined_auxiliary.splitlines()) == 2
+
+
 def test_poster_sends_no_empty_strings_and_no_service_defaults(pack, service):
     """Issue 12: empty sub_title / body_text / prompt / lora_name were sent as ""; parameters stays {} (required)."""
     plain = {**POSTER, "sub_title": " ", "body_text": "", "prompt_text_en": "", "lora_name": "none", "generate_num": 1}
@@ -122,7 +135,7 @@ def test_poster_style_list_is_the_official_one(pack):
         ),
         ({"title": ""}, ("'title'", "empty")),
         ({"prompt_text_zh": ""}, ("prompt_text_en", "both empty")),
-        ({"generate_mode": "hrf"}, ("auxiliary_parameters", "0 lines")),
+        ({"generate_mode": "hrf"}, ("auxiliary_parameters", "is empty", "generate run")),
         ({"lora_weight": 1.5}, ("lora_weight", "between 0.0 and 1.0")),
     ],
 )

@@ -90,7 +90,7 @@ NODES: dict[str, tuple[str, str]] = {
     ),
     "DashScopeImgPoster": (
         "百炼 创意海报",
-        "通义万相 创意海报：把主标题、副标题与正文绘入海报。主/副标题各不超过 30 字，正文 50 字，中英文提示词合计 50 字/词。generate 生成 1-4 张；sr（超分）与 hrf（高清修复）需接入一行辅助参数。输出海报、无字背景与辅助参数。仅限免费额度。",
+        "通义万相 创意海报：把主标题、副标题与正文绘入海报。主/副标题各不超过 30 字，正文 50 字，中英文提示词合计 50 字/词。generate 生成 1-4 张；sr（超分）与 hrf（高清修复）精修辅助参数中的海报（每行一个任务，每张计费）。输出海报、无字背景与辅助参数。仅限免费额度。",
     ),
     "DashScopeImgWordArtTexture": (
         "百炼 锦书 文字纹理",
@@ -121,7 +121,7 @@ INPUTS: dict[str, tuple[str, str]] = {
     "alpha_channel": ("透明通道", "输出透明背景的文字（IMAGE + MASK）。"),
     "angle": ("旋转角度", "先逆时针旋转（0-359 度）；“仅旋转”不能用 0、90、180、270。"),
     "aspect_ratio": ("宽高比", "仅 v2：输出宽高比。"),
-    "auxiliary_parameters": ("辅助参数", "sr / hrf 模式：接入一次 generate 输出的一行辅助参数。"),
+    "auxiliary_parameters": ("辅助参数", "sr / hrf 模式：接入 generate 输出的辅助参数；每行提交一个任务，每张计费。"),
     "background": ("背景图", "可选背景图（长边不超过 4096 像素，宽高比不超过 2:1）。"),
     "background_edge": ("背景边缘引导", "可选：背景的边缘线稿（RGBA）。"),
     "background_edge_prompt": ("背景边缘描述", "背景边缘引导图所表示的内容。"),
