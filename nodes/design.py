@@ -289,7 +289,7 @@ class WordArtTexture(PackNode):
         styles_lead = "material / scene / lighting follow the prompt; the presets ignore prompt and font"
         return {
             "required": {
-                "text": widget(field("text"), "文字; ignored when a text picture is connected"),
+                "text": widget(field("text"), "文字; leave it empty when a text picture is connected"),
                 "font_name": widget(field("font_name"), "Preset font (字体)"),
                 "font_file": font_file_input(TEXTURE),
                 "output_image_ratio": widget(field("output_image_ratio"), "Output width:height"),

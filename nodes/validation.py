@@ -126,15 +126,15 @@ def check_fields(
     check: Check, spec: ModelSpec, values: Mapping[str, Any], *, leave_out: Collection[str] = ()
 ) -> dict[str, Any]:
     """``check_field`` for every value that feeds a field of ``spec``: the cleaned values, keyed by field name,
-    ready for ``spec.request``. A choice in ``leave_out`` (such as "auto" or "none") becomes None: not sent."""
+    ready for ``spec.request``. A choice in ``leave_out`` (such as "auto" or "none") of a field with options becomes
+    None: not sent."""
     cleaned: dict[str, Any] = {}
     for name, value in values.items():
         if not spec.has_field(name):
             continue
-        if isinstance(value, str) and value in leave_out:
-            cleaned[name] = None
-        else:
-            cleaned[name] = check_field(check, spec.field(name), value)
+        spec_field = spec.field(name)
+        choice = spec_field.enum is not None and isinstance(value, str)  # a typed text "none" is still text
+        cleaned[name] = None if choice and value in leave_out else check_field(check, spec_field, value)
     return cleaned
 
 

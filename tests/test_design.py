@@ -110,6 +110,12 @@ def test_poster_sends_no_empty_strings_and_no_service_defaults(pack, service):
     }
 
 
+def test_a_title_that_reads_none_is_still_sent(pack, service):
+    run_node(pack, "DashScopeImgPoster", **{**POSTER, "title": "none", "lora_name": "none"})
+    sent = _submits(service)[0].json["input"]
+    assert sent["title"] == "none" and "lora_name" not in sent
+
+
 def test_poster_style_list_is_the_official_one(pack):
     official = "2D插画1 2D插画2 浩瀚星云 浓郁色彩 光线粒子 透明玻璃 剪纸工艺 折纸工艺 中国水墨 中国刺绣 真实场景 2D卡通 儿童水彩 赛博背景 浅蓝抽象 深蓝抽象 抽象点线 童话油画"
     row = submodule(pack, "nodes.models").model("wanx-poster-generation-v1")
