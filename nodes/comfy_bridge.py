@@ -1,4 +1,5 @@
-"""The only module that touches ComfyUI internals: progress bar, status text on the node, the Stop button.
+"""The only module that touches ComfyUI internals: progress bar, status text on the node, the Stop button, and
+ComfyUI's input folder.
 
 Every ComfyUI import is lazy and guarded, so the pack (and its tests) run without ComfyUI: there the
 functions fall back to no-ops, and tests replace them with recorders.
@@ -10,6 +11,7 @@ import asyncio
 import logging
 import threading
 from collections.abc import Callable
+from pathlib import Path
 
 log = logging.getLogger("comfyui_dashscope")
 
@@ -32,6 +34,15 @@ def interruption(cause: BaseException) -> BaseException:
         return mm.InterruptProcessingException()
     except Exception:
         return cause
+
+
+def input_directory() -> Path | None:
+    """ComfyUI's input folder (where users put files for nodes), or None outside ComfyUI."""
+    try:
+        import folder_paths
+    except Exception:
+        return None
+    return Path(folder_paths.get_input_directory())
 
 
 def _send_text(text: str, node_id: str) -> None:

@@ -1,53 +1,44 @@
-"""Design nodes: creative poster (wanx-poster-generation-v1) and WordArt 锦书 (texture, semantic, surnames)."""
+"""Design nodes: creative poster (wanx-poster-generation-v1) and WordArt 锦书 (texture, semantic, surnames).
+
+Inputs, limits, checks and request bodies come from the model rows in models/design.py; what the pages leave
+unsaid is marked UNCONFIRMED there, and a node sends such a field only when the user sets it.
+"""
 
 from __future__ import annotations
 
 import os
-import re
 import stat
 from pathlib import Path
 from typing import Any
 
 import torch
 
-from . import models
-from .base import HIDDEN, PackNode, image_outputs, model_tooltip
-from .client import MODERATED, ContentInspectionError, TaskOutcome
+from . import comfy_bridge
+from .base import HIDDEN, PackNode, image_outputs
+from .client import MODERATED, ContentInspectionError, TaskOutcome, successful_urls
 from .images import Encoded, batch_images, encode_image, encode_mask, image_batch, mask_batch
+from .jobs import encoded_batch
+from .models import ImageRule, ModelSpec
+from .models.design import (
+    CUSTOM_TEXTURES,
+    POSTER,
+    POSTER_PROMPT_UNITS,
+    SEMANTIC,
+    SURNAMES,
+    TEXT_CHARSET,
+    TEXTURE,
+    TEXTURE_SHORT_SIDE_STEP,
+    WORDART_FONTS,
+)
 from .runner import Fetch, ImageRef, Job, JobResult, Runner, download_images
-from .validation import Check
+from .text_rules import characters_and_words, outside_cjk_letters_digits
+from .validation import Check, check_fields
+from .widgets import AUTO, tooltip_for, widget
 
 # ---- creative poster ----------------------------------------------------------------------------------
 
-POSTER_STYLES = [
-    "none",
-    "2D插画1",
-    "2D插画2",
-    "浩瀚星云",
-    "浓郁色彩",
-    "光线粒子",
-    "透明玻璃",
-    "剪纸工艺",
-    "折纸工艺",
-    "中国水墨",
-    "中国刺绣",
-    "真实场景",
-    "2D卡通",
-    "儿童水彩",
-    "赛博背景",
-    "浅蓝抽象",
-    "深蓝抽象",
-    "抽象点线",
-    "童话油画",
-]
-POSTER_MODES = ["generate", "sr", "hrf"]
-ORIENTATIONS = ["横版", "竖版"]  # the service's literal values: landscape, portrait
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-
-
-def prompt_units(text: str) -> int:
-    """The poster's prompt limit counts Chinese characters and English words together."""
-    return len(_CJK.findall(text)) + len(_CJK.sub(" ", text).split())
+NO_STYLE = "none"  # lora_name: the model's own look (the field is left out)
+PROMPTS = ("prompt_text_zh", "prompt_text_en")
 
 
 def collect_poster(outcome: TaskOutcome, fetch: Fetch) -> JobResult:
@@ -75,16 +66,74 @@ def collect_poster(outcome: TaskOutcome, fetch: Fetch) -> JobResult:
     return result
 
 
+def check_poster_prompts(check: Check, values: dict[str, Any]) -> None:
+    """At least one prompt, and both together within the limit in Chinese characters + English words."""
+    known = [values[name].strip() for name in PROMPTS if isinstance(values.get(name), str)]
+    if len(known) == len(PROMPTS) and not any(known):
+        raise check.fail("prompt_text_zh", "and prompt_text_en are both empty; describe the picture in at least one.")
+    units = sum(characters_and_words(text) for text in known)
+    if units > POSTER_PROMPT_UNITS:
+        raise check.fail(
+            "prompt_text_zh",
+            f"and prompt_text_en hold {units} Chinese characters + English words together; the limit is "
+            f"{POSTER_PROMPT_UNITS} ({units - POSTER_PROMPT_UNITS} too many).",
+        )
+
+
+def refine_lines(check: Check, mode: str, auxiliary_parameters: str | None) -> list[str]:
+    """sr / hrf refine one poster per request: each line of a generate run's output is one task (one billed poster)."""
+    lines = [line.strip() for line in (auxiliary_parameters or "").splitlines() if line.strip()]
+    if not lines:
+        raise check.fail("auxiliary_parameters", f"is empty; mode {mode} needs the lines of a generate run's output.")
+    return lines
+
+
+def poster_outputs(results: list[JobResult]) -> tuple[torch.Tensor, torch.Tensor, str, str, str]:
+    posters, _, task_ids, urls = image_outputs(results)
+    backgrounds = [rgb for result in results for rgb, _ in result.extra["backgrounds"]]
+    auxiliary = "\n".join(line for result in results for line in result.extra["auxiliary"])
+    return posters, (batch_images(backgrounds) if backgrounds else posters), auxiliary, task_ids, urls
+
+
+def _poster_inputs() -> dict[str, Any]:
+    field = POSTER.field
+    styles = [NO_STYLE, *(field("lora_name").enum or ())]
+    return {
+        "title": widget(field("title"), "主标题 Title"),
+        "sub_title": widget(field("sub_title"), "副标题 Subtitle, optional"),
+        "body_text": widget(field("body_text"), "正文 Body text, optional"),
+        "prompt_text_zh": widget(field("prompt_text_zh"), "中文提示词: the picture, in Chinese"),
+        "prompt_text_en": widget(field("prompt_text_en"), "English prompt"),
+        "wh_ratios": widget(field("wh_ratios"), "Orientation: 横版 landscape or 竖版 portrait"),
+        "lora_name": widget(
+            field("lora_name"), "Poster style (风格); none = the model's own", choices=styles, default=NO_STYLE
+        ),
+        "lora_weight": widget(field("lora_weight"), "Strength of the style"),
+        "ctrl_ratio": widget(field("ctrl_ratio"), "How much the layout keeps the text legible"),
+        # The page's range is (0, 1]: the widget starts at its first step above 0.
+        "ctrl_step": widget(field("ctrl_step"), "Share of the steps that follow the text layout", min=0.05),
+        "creative_title_layout": widget(field("creative_title_layout"), "Let the model arrange the title creatively"),
+        "generate_mode": widget(
+            field("generate_mode"),
+            "generate: new posters. sr: upscale. hrf: high-res fix (sr and hrf refine the posters of auxiliary_parameters)",
+        ),
+        "generate_num": widget(field("generate_num"), "Posters to make in generate mode; each is billed"),
+    }
+
+
 class CreativePoster(PackNode):
     NODE_ID = "DashScopeImgPoster"
     DISPLAY_NAME = "DashScope Creative Poster (创意海报)"
     CATEGORY = "DashScope/Design"
     DESCRIPTION = (
-        "通义万相 创意海报 wanx-poster-generation-v1: a poster with your title, subtitle and body text drawn in. Limits: "
-        "title and subtitle 30 characters each, body 50, the Chinese and English prompts together 50 (Chinese characters "
-        "and English words). 'generate' makes 1-4 posters; 'sr' (upscale) and 'hrf' (high-res fix) refine one of them: "
-        "connect its auxiliary_parameters line and repeat the other inputs. Returns the posters, their text-free "
-        "backgrounds and the refine parameters. " + models.model("wanx-poster-generation-v1").status_note() + "."
+        f"通义万相 创意海报 {POSTER.name}: a poster with your title, subtitle and body text drawn in. Limits: title "
+        f"{POSTER.field('title').max_length} characters, subtitle {POSTER.field('sub_title').max_length}, body "
+        f"{POSTER.field('body_text').max_length}, the Chinese and English prompts together {POSTER_PROMPT_UNITS} "
+        "(Chinese characters and English words). 'generate' makes up to "
+        f"{POSTER.field('generate_num').high:g} posters; 'sr' (upscale) and 'hrf' (high-res fix) refine one of "
+        "them: connect its auxiliary_parameters and repeat the other inputs (one task per line, each billed). "
+        "Returns the posters, their "
+        f"text-free backgrounds and the refine parameters. {POSTER.status_note()}."
     )
     RETURN_TYPES = ("IMAGE", "IMAGE", "STRING", "STRING", "STRING")
     RETURN_NAMES = ("posters", "backgrounds", "auxiliary_parameters", "task_ids", "urls")
@@ -98,91 +147,33 @@ class CreativePoster(PackNode):
 
     @classmethod
     def INPUT_TYPES(cls) -> dict[str, Any]:
-        unit = {"min": 0.0, "max": 1.0, "step": 0.05}
+        aux = POSTER.field("auxiliary_parameters")
         return {
-            "required": {
-                "title": ("STRING", {"default": "", "tooltip": "主标题 Title, required, at most 30 characters."}),
-                "sub_title": (
-                    "STRING",
-                    {"default": "", "tooltip": "副标题 Subtitle, optional, at most 30 characters."},
-                ),
-                "body_text": (
-                    "STRING",
-                    {"multiline": True, "default": "", "tooltip": "正文 Body text, optional, at most 50 characters."},
-                ),
-                "prompt_text_zh": (
-                    "STRING",
-                    {
-                        "multiline": True,
-                        "default": "",
-                        "tooltip": "中文提示词: the picture, in Chinese. With the English prompt at most 50 characters/words.",
-                    },
-                ),
-                "prompt_text_en": (
-                    "STRING",
-                    {"multiline": True, "default": "", "tooltip": "English prompt (at least one of the two prompts)."},
-                ),
-                "wh_ratios": (
-                    ORIENTATIONS,
-                    {"default": "横版", "tooltip": "Orientation: 横版 landscape or 竖版 portrait."},
-                ),
-                "lora_name": (
-                    POSTER_STYLES,
-                    {
-                        "default": "none",
-                        "tooltip": model_tooltip(
-                            ["wanx-poster-generation-v1"], "Poster style (风格); none = the model's own."
-                        ),
-                    },
-                ),
-                "lora_weight": ("FLOAT", {"default": 0.8, **unit, "tooltip": "Strength of the style (0-1)."}),
-                "ctrl_ratio": (
-                    "FLOAT",
-                    {"default": 0.7, **unit, "tooltip": "How much the layout keeps the text legible (0-1)."},
-                ),
-                "ctrl_step": (
-                    "FLOAT",
-                    {
-                        "default": 0.7,
-                        "min": 0.05,
-                        "max": 1.0,
-                        "step": 0.05,
-                        "tooltip": "Share of the steps that follow the text layout (0-1, above 0).",
-                    },
-                ),
-                "creative_title_layout": (
-                    "BOOLEAN",
-                    {"default": False, "tooltip": "Let the model arrange the title creatively."},
-                ),
-                "generate_mode": (
-                    POSTER_MODES,
-                    {
-                        "default": "generate",
-                        "tooltip": "generate: new posters. sr: upscale one. hrf: high-res fix one (both need auxiliary_parameters).",
-                    },
-                ),
-                "generate_num": (
-                    "INT",
-                    {
-                        "default": 1,
-                        "min": 1,
-                        "max": 4,
-                        "tooltip": "Posters to make in 'generate' mode (1-4); each is billed.",
-                    },
-                ),
-            },
+            "required": _poster_inputs(),
             "optional": {
-                "auxiliary_parameters": (
-                    "STRING",
-                    {
-                        "default": "",
-                        "forceInput": True,
-                        "tooltip": "sr / hrf: one line of a generate run's auxiliary_parameters.",
-                    },
-                ),
+                "auxiliary_parameters": widget(
+                    aux,
+                    "sr / hrf: a generate run's auxiliary_parameters; one task per line, each billed",
+                    forceInput=True,
+                )
             },
             "hidden": HIDDEN,
         }
+
+    @classmethod
+    def check_widgets(cls, check: Check, values: dict[str, Any]) -> None:
+        cls.request_values(check, values)
+
+    @classmethod
+    def request_values(cls, check: Check, values: dict[str, Any]) -> dict[str, Any]:
+        """The checked values by field; empty strings, 'none' and what the mode does not use become None."""
+        sent = check_fields(check, POSTER, values, leave_out=(NO_STYLE,))
+        check_poster_prompts(check, values)
+        if values.get("generate_mode") == "generate":
+            sent["auxiliary_parameters"] = None
+        elif "generate_mode" in values:
+            sent["generate_num"] = None  # sr / hrf refine one poster
+        return sent
 
     async def run(
         self,
@@ -202,113 +193,21 @@ class CreativePoster(PackNode):
         auxiliary_parameters="",
         unique_id=None,
     ):
-        check = Check(self.DISPLAY_NAME)
-        fields: dict[str, Any] = {
-            "title": check.text("title", title, 30, required=True),
-            "sub_title": check.text("sub_title", sub_title, 30),
-            "body_text": check.text("body_text", body_text, 50),
-        }
-        zh, en = (prompt_text_zh or "").strip(), (prompt_text_en or "").strip()
-        if not zh and not en:
-            raise check.fail(
-                "prompt_text_zh", "and prompt_text_en are both empty; describe the picture in at least one."
-            )
-        units = prompt_units(zh) + prompt_units(en)
-        if units > 50:
-            raise check.fail(
-                "prompt_text_zh",
-                f"and prompt_text_en hold {units} characters/words together; the limit is 50 ({units - 50} too many).",
-            )
-        check.choice("wh_ratios", wh_ratios, ORIENTATIONS)
-        check.choice("lora_name", lora_name, POSTER_STYLES)
-        check.choice("generate_mode", generate_mode, POSTER_MODES)
-        fields.update(
-            prompt_text_zh=zh,
-            prompt_text_en=en,
-            wh_ratios=wh_ratios,
-            lora_name="" if lora_name == "none" else lora_name,
-            lora_weight=float(check.number("lora_weight", lora_weight, 0.0, 1.0)),
-            ctrl_ratio=float(check.number("ctrl_ratio", ctrl_ratio, 0.0, 1.0)),
-            ctrl_step=float(check.number("ctrl_step", ctrl_step, 0.01, 1.0)),
-            creative_title_layout=bool(creative_title_layout),
-            generate_mode=generate_mode,
-        )
-        if generate_mode == "generate":
-            fields["generate_num"] = int(check.number("generate_num", generate_num, 1, 4))
-        else:
-            lines = [line.strip() for line in (auxiliary_parameters or "").splitlines() if line.strip()]
-            if len(lines) != 1:
-                raise check.fail(
-                    "auxiliary_parameters",
-                    f"holds {len(lines)} lines; mode {generate_mode} needs exactly one line from a generate run.",
-                )
-            fields["auxiliary_parameters"] = lines[0]
-        body = {"model": "wanx-poster-generation-v1", "input": fields, "parameters": {}}
-        runner = Runner(self.DISPLAY_NAME, unique_id)
-        [result] = await runner.run([Job(models.model("wanx-poster-generation-v1"), body)], collect=collect_poster)
-        posters, _, task_ids, urls = image_outputs([result])
-        backgrounds = (
-            batch_images([rgb for rgb, _ in result.extra["backgrounds"]]) if result.extra["backgrounds"] else posters
-        )
-        return posters, backgrounds, "\n".join(result.extra["auxiliary"]), task_ids, urls
+        values = dict(title=title, sub_title=sub_title, body_text=body_text, wh_ratios=wh_ratios)
+        values.update(prompt_text_zh=prompt_text_zh, prompt_text_en=prompt_text_en, lora_name=lora_name)
+        values.update(lora_weight=lora_weight, ctrl_ratio=ctrl_ratio, ctrl_step=ctrl_step)
+        values.update(creative_title_layout=creative_title_layout, generate_mode=generate_mode)
+        values.update(generate_num=generate_num)
+        check = self.checked(values)
+        sent = self.request_values(check, values)
+        lines = [None] if generate_mode == "generate" else refine_lines(check, generate_mode, auxiliary_parameters)
+        jobs = [Job(POSTER, POSTER.request({**sent, "auxiliary_parameters": line})) for line in lines]
+        return poster_outputs(await Runner(self.DISPLAY_NAME, unique_id).run(jobs, collect=collect_poster))
 
 
 # ---- WordArt 锦书 --------------------------------------------------------------------------------------
 
-FONTS = [
-    "dongfangdakai",
-    "puhuiti_m",
-    "shuheiti",
-    "jinbuti",
-    "kuheiti",
-    "kuaileti",
-    "wenyiti",
-    "logoti",
-    "cangeryuyangti_m",
-    "siyuansongti_b",
-    "siyuanheiti_m",
-    "fangzhengkaiti",
-]
-TEXTURE_STYLES = [
-    "material",
-    "scene",
-    "lighting",
-    "waterfall",
-    "snow_plateau",
-    "forest",
-    "sky",
-    "chinese_building",
-    "cartoon",
-    "lego",
-    "flower",
-    "acrylic",
-    "marble",
-    "felt",
-    "oil_painting",
-    "watercolor_painting",
-    "chinese_painting",
-    "claborate_style_painting",
-    "city_night",
-    "mountain_lake",
-    "autumn_leaves",
-    "green_dragon",
-    "red_dragon",
-]
-SURNAME_STYLES = [
-    "fantasy_pavilion",
-    "peerless_beauty",
-    "landscape_pavilion",
-    "traditional_buildings",
-    "green_dragon_girl",
-    "cherry_blossoms",
-    "lovely_girl",
-    "ink_hero",
-    "anime_girl",
-    "lake_pavilion",
-    "tranquil_countryside",
-    "dusk_splendor",
-]
-RATIOS = ["1:1", "16:9", "9:16"]
+FONTS = list(WORDART_FONTS)  # font_fields' own check of a preset font
 NO_FONT_FILE = "none"
 FONT_SUFFIXES = (".ttf", ".otf")
 
@@ -318,11 +217,8 @@ def font_directory() -> Path | None:
     override = os.environ.get("DASHSCOPE_FONT_DIR")
     if override:
         return Path(override)
-    try:
-        import folder_paths  # ComfyUI's; absent in tests and scripts
-    except Exception:
-        return None
-    return Path(folder_paths.get_input_directory()) / "fonts"
+    inputs = comfy_bridge.input_directory()  # None outside ComfyUI (tests, scripts)
+    return inputs / "fonts" if inputs is not None else None
 
 
 def font_files() -> list[str]:
@@ -373,31 +269,32 @@ def font_fields(check: Check, font_name: str, font_file: str) -> dict[str, Any]:
     return {"font_name": check.choice("font_name", font_name, FONTS)}
 
 
+def font_values(check: Check, values: dict[str, Any]) -> dict[str, Any]:
+    """A custom font file wins over font_name: read from input/fonts only, and sent as ttf_url."""
+    font_file = values.get("font_file")
+    if not font_file or font_file == NO_FONT_FILE:
+        return {}
+    return {"font_name": None, **font_fields(check, "", font_file)}
+
+
+def font_file_input(spec: ModelSpec) -> tuple[list[str], dict[str, Any]]:
+    lead = "A custom .ttf/.otf from ComfyUI's input/fonts folder, instead of font_name; uploaded to DashScope's temporary storage"
+    return font_files(), {"default": NO_FONT_FILE, "tooltip": tooltip_for(spec.field("ttf_url"), lead)}
+
+
+_PICTURE = TEXTURE.field("text_picture").image or ImageRule()
+
+
 def text_picture(check: Check, text_image: torch.Tensor | None, text_mask: torch.Tensor | None) -> Encoded:
-    """White text on black as the service wants it, from an IMAGE or a MASK (1 = text)."""
+    """White text on black as the service wants it, from an IMAGE or a MASK (1 = text), within the page's limits."""
     if text_mask is not None:
-        item = mask_batch(text_mask)[0]
+        name, item = "text_mask", mask_batch(text_mask)[0]
         encoded = encode_mask(item)
     else:
-        item = image_batch(text_image)[0]
+        name, item = "text_image", image_batch(text_image)[0]
         encoded = encode_image(item, lossless=True)
-    height, width = item.shape[0], item.shape[1]
-    check.sides("text_image", height, width, 64, 2048, max_ratio=2.0)
-    return check.file_size("text_image", encoded, 5)
-
-
-def _font_inputs() -> dict[str, Any]:
-    return {
-        "font_name": (FONTS, {"default": "dongfangdakai", "tooltip": "Preset font (字体)."}),
-        "font_file": (
-            font_files(),
-            {
-                "default": NO_FONT_FILE,
-                "tooltip": "A custom .ttf/.otf from ComfyUI's input/fonts folder (overrides font_name); uploaded to DashScope's temporary storage.",
-            },
-        ),
-        "output_image_ratio": (RATIOS, {"default": "1:1", "tooltip": "Output width:height."}),
-    }
+    check.sides(name, item.shape[0], item.shape[1], 1, _PICTURE.max_side or 1 << 30, max_ratio=_PICTURE.max_aspect)
+    return check.file_size(name, encoded, _PICTURE.max_mb or float("inf"))
 
 
 class WordArtTexture(PackNode):
@@ -405,65 +302,59 @@ class WordArtTexture(PackNode):
     DISPLAY_NAME = "DashScope WordArt Texture (锦书 文字纹理)"
     CATEGORY = "DashScope/Design"
     DESCRIPTION = (
-        "wordart-texture: text in a material, scene or lighting texture. Give up to 6 characters of text with a font, "
-        "or a picture of white text on black (an IMAGE or a MASK; long side at most 2048 px, aspect at most 2:1, under "
-        "5 MB). With alpha_channel on, the text comes back cut out: IMAGE plus its MASK. "
-        + models.model("wordart-texture").status_note()
-        + "."
+        f"{TEXTURE.name}: text in a material, scene or lighting texture. Give fewer than "
+        f"{TEXTURE.field('text').max_length + 1} characters of text ({TEXT_CHARSET}) with a font, or a picture of "
+        f"white text on black (an IMAGE or a MASK; long side at most {_PICTURE.max_side} px, aspect at most "
+        f"{_PICTURE.max_aspect:g}:1, under {_PICTURE.max_mb:g} MB). With alpha_channel on, the text comes back cut "
+        f"out: IMAGE plus its MASK. {TEXTURE.status_note()}."
     )
 
     @classmethod
     def INPUT_TYPES(cls) -> dict[str, Any]:
+        field = TEXTURE.field
+        styles_lead = "material / scene / lighting follow the prompt; the presets ignore prompt and font"
         return {
             "required": {
-                "text": (
-                    "STRING",
-                    {
-                        "default": "",
-                        "tooltip": "文字: up to 6 Chinese characters, letters or digits (ignored when a text picture is connected).",
-                    },
+                "text": widget(field("text"), "文字; leave it empty when a text picture is connected"),
+                "font_name": widget(field("font_name"), "Preset font (字体)"),
+                "font_file": font_file_input(TEXTURE),
+                "output_image_ratio": widget(field("output_image_ratio"), "Output width:height"),
+                "prompt": widget(field("prompt"), "The texture to make (for material / scene / lighting)"),
+                "texture_style": widget(field("texture_style"), styles_lead),
+                "image_short_size": widget(
+                    field("image_short_size"), "Short side of the result", step=TEXTURE_SHORT_SIDE_STEP
                 ),
-                **_font_inputs(),
-                "prompt": (
-                    "STRING",
-                    {
-                        "multiline": True,
-                        "default": "",
-                        "tooltip": "The texture to make, at most 200 characters (used by material / scene / lighting).",
-                    },
-                ),
-                "texture_style": (
-                    TEXTURE_STYLES,
-                    {
-                        "default": "material",
-                        "tooltip": model_tooltip(
-                            ["wordart-texture"],
-                            "material / scene / lighting follow the prompt; the presets ignore prompt and font.",
-                        ),
-                    },
-                ),
-                "image_short_size": (
-                    "INT",
-                    {
-                        "default": 704,
-                        "min": 512,
-                        "max": 1024,
-                        "step": 64,
-                        "tooltip": "Short side of the result, 512-1024 (multiples of 64).",
-                    },
-                ),
-                "n": ("INT", {"default": 1, "min": 1, "max": 4, "tooltip": "Images to make (1-4); each is billed."}),
-                "alpha_channel": (
-                    "BOOLEAN",
-                    {"default": False, "tooltip": "Return the text with a transparent background (IMAGE + MASK)."},
-                ),
+                "n": widget(field("n"), "Images to make", default=1),
+                "alpha_channel": widget(field("alpha_channel"), "Return the text cut out (IMAGE + MASK)"),
             },
             "optional": {
-                "text_image": ("IMAGE", {"tooltip": "White text on black, instead of typed text."}),
-                "text_mask": ("MASK", {"tooltip": "A mask of the text (1 = text), instead of typed text."}),
+                "text_image": ("IMAGE", {"tooltip": tooltip_for(field("text_picture"), "White text on black")}),
+                "text_mask": ("MASK", {"tooltip": tooltip_for(field("text_picture"), "A mask of the text (1 = text)")}),
+                "texture_reference": (
+                    "IMAGE",
+                    {"tooltip": tooltip_for(field("texture_reference"), "A picture whose style the texture follows")},
+                ),
             },
             "hidden": HIDDEN,
         }
+
+    @classmethod
+    def check_widgets(cls, check: Check, values: dict[str, Any]) -> None:
+        cls.request_values(check, values)
+
+    @classmethod
+    def request_values(cls, check: Check, values: dict[str, Any]) -> dict[str, Any]:
+        sent = check_fields(check, TEXTURE, values)
+        refused = outside_cjk_letters_digits(sent.get("text") or "")
+        if refused:
+            raise check.fail("text", f"holds {refused!r}; the text may hold {TEXT_CHARSET}.")
+        style = values.get("texture_style")
+        if style in CUSTOM_TEXTURES and "prompt" in values and not sent.get("prompt"):
+            raise check.fail("prompt", f"is empty; texture_style {style} makes the texture the prompt describes.")
+        size = values.get("image_short_size")
+        if isinstance(size, int) and size % TEXTURE_SHORT_SIDE_STEP:
+            raise check.fail("image_short_size", f"is {size}; use a multiple of {TEXTURE_SHORT_SIDE_STEP}.")
+        return sent
 
     async def run(
         self,
@@ -478,49 +369,37 @@ class WordArtTexture(PackNode):
         alpha_channel,
         text_image=None,
         text_mask=None,
+        texture_reference=None,
         unique_id=None,
     ):
-        check = Check(self.DISPLAY_NAME)
-        check.choice("texture_style", texture_style, TEXTURE_STYLES)
-        prompt = check.text("prompt", prompt, 200, required=texture_style in ("material", "scene", "lighting"))
-        if image_short_size % 64 or not 512 <= image_short_size <= 1024:
-            raise check.fail("image_short_size", f"is {image_short_size}; use a multiple of 64 from 512 to 1024.")
-        check.number("n", n, 1, 4)
-        fields: dict[str, Any] = {"prompt": prompt, "texture_style": texture_style}
-        if text_image is not None or text_mask is not None:
-            fields["image"] = {"image_url": ImageRef(text_picture(check, text_image, text_mask))}
+        values = dict(text=text, font_name=font_name, font_file=font_file, output_image_ratio=output_image_ratio)
+        values.update(prompt=prompt, texture_style=texture_style, image_short_size=image_short_size, n=n)
+        values.update(alpha_channel=alpha_channel)
+        check = self.checked(values)
+        sent = self.request_values(check, values)
+        if text_image is not None or text_mask is not None:  # image mode: no input.text at all
+            sent.update(text=None, font_name=None, output_image_ratio=None)
+            sent["text_picture"] = ImageRef(text_picture(check, text_image, text_mask))
+        elif not sent.get("text"):
+            raise check.fail("text", "is empty; type the text, or connect a text picture (text_image or text_mask).")
         else:
-            content = check.text("text", text, 6, required=True)
-            fields["text"] = {
-                "text_content": content,
-                "output_image_ratio": check.choice("output_image_ratio", output_image_ratio, RATIOS),
-                **font_fields(check, font_name, font_file),
-            }
-        body = {
-            "model": "wordart-texture",
-            "input": fields,
-            "parameters": {
-                "image_short_size": int(image_short_size),
-                "n": int(n),
-                "alpha_channel": bool(alpha_channel),
-            },
-        }
-        return image_outputs(
-            await Runner(self.DISPLAY_NAME, unique_id).run([Job(models.model("wordart-texture"), body)])
-        )
+            sent.update(font_values(check, values))
+        if texture_reference is not None:
+            rule = TEXTURE.field("texture_reference").image
+            [encoded] = await encoded_batch(check, "texture_reference", image_batch(texture_reference)[:1], rule)
+            sent["texture_reference"] = ImageRef(encoded)
+        job = Job(TEXTURE, TEXTURE.request(sent))
+        return image_outputs(await Runner(self.DISPLAY_NAME, unique_id).run([job]))
 
 
 def collect_semantic(outcome: TaskOutcome, fetch: Fetch) -> JobResult:
-    """Shape E: results[].png_url (white glyphs on black) and .svg_url."""
-    slots = [r for r in outcome.output.get("results") or [] if isinstance(r, dict)]
-    good = [r for r in slots if r.get("png_url")]
-    if not good:
-        from .client import successful_urls
-
-        successful_urls(outcome.output, outcome.task_id)  # raises the clearest error for what came back
-    urls = [str(r["png_url"]) for r in good]
-    result = JobResult(outcome, urls, download_images(urls, fetch, outcome.task_id))
-    result.extra = {"svg": [str(r.get("svg_url") or "") for r in good]}
+    """Shape E: results[].png_url (white glyphs on black) beside .svg_url; any generic shape is read too."""
+    items = [item for item in outcome.output.get("results") or [] if isinstance(item, dict)]
+    svg_of = {str(item.get("png_url") or item.get("url") or ""): str(item.get("svg_url") or "") for item in items}
+    urls, failed = successful_urls(outcome.output, outcome.task_id)  # raises the clearest error when none
+    urls = [url for url in urls if url not in set(svg_of.values())]  # an SVG is never decoded as a picture
+    result = JobResult(outcome, urls, download_images(urls, fetch, outcome.task_id), failed)
+    result.extra = {"svg": [svg_of.get(url, "") for url in urls]}
     return result
 
 
@@ -529,9 +408,10 @@ class WordArtSemantic(PackNode):
     DISPLAY_NAME = "DashScope WordArt Semantic (锦书 文字变形)"
     CATEGORY = "DashScope/Design"
     DESCRIPTION = (
-        "wordart-semantic: glyphs reshaped to show what the prompt says (e.g. 春 with blossoming branches), as white "
-        "text on black: returned as a MASK (1 = text) and an IMAGE, plus SVG URLs. Text up to 6 characters, prompt "
-        "1-200 characters, steps 10-100. " + models.model("wordart-semantic").status_note() + "."
+        f"{SEMANTIC.name}: glyphs reshaped to show what the prompt says (e.g. 春 with blossoming branches), as white "
+        "text on black: returned as a MASK (1 = text) and an IMAGE, plus SVG URLs. Prompt at most "
+        f"{SEMANTIC.field('prompt').max_length} characters, steps {SEMANTIC.field('steps').limits_text()}. "
+        f"{SEMANTIC.status_note()}."
     )
     RETURN_TYPES = ("MASK", "IMAGE", "STRING", "STRING")
     RETURN_NAMES = ("text_mask", "images", "svg_urls", "task_ids")
@@ -544,34 +424,31 @@ class WordArtSemantic(PackNode):
 
     @classmethod
     def INPUT_TYPES(cls) -> dict[str, Any]:
+        field = SEMANTIC.field
         return {
             "required": {
-                "text": ("STRING", {"default": "", "tooltip": "文字: the characters to reshape, up to 6."}),
-                "prompt": (
-                    "STRING",
-                    {"multiline": True, "default": "", "tooltip": "What the glyphs should become, 1-200 characters."},
-                ),
-                "steps": ("INT", {"default": 30, "min": 10, "max": 100, "tooltip": "Refinement steps (10-100)."}),
-                "n": ("INT", {"default": 1, "min": 1, "max": 4, "tooltip": "Images to make (1-4); each is billed."}),
-                **_font_inputs(),
+                "text": widget(field("text"), "文字: the characters to reshape"),
+                "prompt": widget(field("prompt"), "What the glyphs should become"),
+                "steps": widget(field("steps"), "Refinement steps"),
+                "n": widget(field("n"), "Images to make", default=1),
+                "font_name": widget(field("font_name"), "Preset font (字体)"),
+                "font_file": font_file_input(SEMANTIC),
+                "output_image_ratio": widget(field("output_image_ratio"), "Output size in pixels"),
             },
             "hidden": HIDDEN,
         }
 
+    @classmethod
+    def check_widgets(cls, check: Check, values: dict[str, Any]) -> None:
+        check_fields(check, SEMANTIC, values)
+
     async def run(self, text, prompt, steps, n, font_name, font_file, output_image_ratio, unique_id=None):
-        check = Check(self.DISPLAY_NAME)
-        # UNCONFIRMED: the spec gives no text limit for this model; 6 characters as for wordart-texture.
-        fields: dict[str, Any] = {
-            "text": check.text("text", text, 6, required=True),
-            "prompt": check.text("prompt", prompt, 200, required=True),
-        }
-        # UNCONFIRMED placement: the font fields go in input, beside the text, as wordart-texture keeps them with its text.
-        fields.update(font_fields(check, font_name, font_file))
-        fields["output_image_ratio"] = check.choice("output_image_ratio", output_image_ratio, RATIOS)
-        parameters = {"steps": int(check.number("steps", steps, 10, 100)), "n": int(check.number("n", n, 1, 4))}
-        body = {"model": "wordart-semantic", "input": fields, "parameters": parameters}
+        values = dict(text=text, prompt=prompt, steps=steps, n=n, font_name=font_name, font_file=font_file)
+        values.update(output_image_ratio=output_image_ratio)
+        check = self.checked(values)
+        sent = {**check_fields(check, SEMANTIC, values), **font_values(check, values)}
         [result] = await Runner(self.DISPLAY_NAME, unique_id).run(
-            [Job(models.model("wordart-semantic"), body)], collect=collect_semantic
+            [Job(SEMANTIC, SEMANTIC.request(sent))], collect=collect_semantic
         )
         images = batch_images([rgb for rgb, _ in result.images])
         masks = images.mean(dim=-1)
@@ -583,56 +460,35 @@ class WordArtSurnames(PackNode):
     DISPLAY_NAME = "DashScope WordArt Surnames (锦书 百家姓, retired)"
     CATEGORY = "DashScope/Design"
     DESCRIPTION = (
-        "wordart-surnames: a one-character surname (姓氏) drawn into an illustrated scene, from a preset style or your "
-        "prompt, optionally after a reference picture. " + models.model("wordart-surnames").status_note() + "."
+        f"{SURNAMES.name}: a surname (姓氏, {SURNAMES.field('surname').limits_text()}) drawn into an illustrated "
+        "scene, from a preset style or, with style diy, your prompt and/or a reference picture. Every field of it "
+        f"comes from third-party copies. {SURNAMES.status_note()}."
     )
 
     @classmethod
     def INPUT_TYPES(cls) -> dict[str, Any]:
+        field = SURNAMES.field
+        fonts = [AUTO, *(field("font_name").enum or ())]
         return {
             "required": {
-                "surname": ("STRING", {"default": "", "tooltip": "姓氏: exactly one character."}),
-                "style": (
-                    ["custom", *SURNAME_STYLES],
-                    {
-                        "default": "fantasy_pavilion",
-                        "tooltip": model_tooltip(
-                            ["wordart-surnames"], "A preset scene, or custom = follow the prompt."
-                        ),
-                    },
+                "surname": widget(field("surname"), "姓氏"),
+                "style": widget(field("style"), "A preset scene, or diy", default="fantasy_pavilion"),
+                "prompt": widget(field("prompt"), "The scene for style diy"),
+                "font_name": widget(
+                    field("font_name"), "Font (字体); auto = the service's", choices=fonts, default=AUTO
                 ),
-                "prompt": (
-                    "STRING",
-                    {
-                        "multiline": True,
-                        "default": "",
-                        "tooltip": "The scene for style 'custom', at most 200 characters.",
-                    },
-                ),
-                "font_name": (FONTS, {"default": "dongfangdakai", "tooltip": "Preset font (字体)."}),
-                "font_file": (
-                    font_files(),
-                    {
-                        "default": NO_FONT_FILE,
-                        "tooltip": "A custom .ttf/.otf from ComfyUI's input/fonts folder (overrides font_name).",
-                    },
-                ),
-                "text_strength": (
-                    "FLOAT",
-                    {
-                        "default": 0.5,
-                        "min": 0.0,
-                        "max": 1.0,
-                        "step": 0.05,
-                        "tooltip": "How strongly the character shows (0-1).",
-                    },
-                ),
-                "text_inverse": ("BOOLEAN", {"default": False, "tooltip": "Invert the character's light and dark."}),
-                "n": ("INT", {"default": 1, "min": 1, "max": 4, "tooltip": "Images to make (1-4); each is billed."}),
+                "font_file": font_file_input(SURNAMES),
+                "text_strength": widget(field("text_strength"), "How strongly the character shows"),
+                "text_inverse": widget(field("text_inverse"), "Invert the character's light and dark"),
+                "n": widget(field("n"), "Images to make", default=1),
             },
-            "optional": {"reference": ("IMAGE", {"tooltip": "Optional reference picture for the scene."})},
+            "optional": {"reference": ("IMAGE", {"tooltip": tooltip_for(field("reference"), "Reference picture")})},
             "hidden": HIDDEN,
         }
+
+    @classmethod
+    def check_widgets(cls, check: Check, values: dict[str, Any]) -> None:
+        check_fields(check, SURNAMES, values, leave_out=(AUTO,))
 
     async def run(
         self,
@@ -647,33 +503,18 @@ class WordArtSurnames(PackNode):
         reference=None,
         unique_id=None,
     ):
-        check = Check(self.DISPLAY_NAME)
-        surname = (surname or "").strip()
-        if len(surname) != 1:
-            raise check.fail(
-                "surname", f"is {len(surname)} characters long; it must be exactly one character (e.g. 王)."
-            )
-        check.choice("style", style, ["custom", *SURNAME_STYLES])
-        prompt = check.text("prompt", prompt, 200, required=style == "custom")
-        # UNCONFIRMED field names (spec 11.18): the style id in input.style, strength and inversion in parameters.
-        fields: dict[str, Any] = {"surname": surname, "text": font_fields(check, font_name, font_file)}
-        if style != "custom":
-            fields["style"] = style
-        if prompt:
-            fields["prompt"] = prompt
+        values = dict(surname=surname, style=style, prompt=prompt, font_name=font_name, font_file=font_file)
+        values.update(text_strength=text_strength, text_inverse=text_inverse, n=n)
+        check = self.checked(values)
+        sent = check_fields(check, SURNAMES, values, leave_out=(AUTO,))
+        if style == "diy" and not sent.get("prompt") and reference is None:
+            raise check.fail("prompt", "is empty and no reference picture is connected; style diy needs one of them.")
+        sent.update(font_values(check, values))
         if reference is not None:
-            item = image_batch(reference)[0]
-            check.sides("reference", item.shape[0], item.shape[1], 256, 4096)
-            fields["ref_image_url"] = ImageRef(check.file_size("reference", encode_image(item), 10))
-        parameters = {
-            "text_strength": float(check.number("text_strength", text_strength, 0.0, 1.0)),
-            "text_inverse": bool(text_inverse),
-            "n": int(check.number("n", n, 1, 4)),
-        }
-        body = {"model": "wordart-surnames", "input": fields, "parameters": parameters}
-        return image_outputs(
-            await Runner(self.DISPLAY_NAME, unique_id).run([Job(models.model("wordart-surnames"), body)])
-        )
+            [encoded] = await encoded_batch(check, "reference", image_batch(reference)[:1], None)
+            sent["reference"] = ImageRef(encoded)
+        job = Job(SURNAMES, SURNAMES.request(sent))
+        return image_outputs(await Runner(self.DISPLAY_NAME, unique_id).run([job]))
 
 
 NODES = [CreativePoster, WordArtTexture, WordArtSemantic, WordArtSurnames]

@@ -85,8 +85,8 @@ class Inpainting(PackNode):
 
     @classmethod
     def check_widgets(cls, check: Check, values: dict[str, Any]) -> None:
-        check_fields(check, X_PAINTING, values, ("prompt", "style", "size"))
-        check_fields(check, X_PAINTING, {"n": given(values.get("n"))}, ("n",))  # 0 = leave it out
+        check_fields(check, X_PAINTING, values, ("prompt", "style", "size"), leave_out=(AUTO,))
+        check_fields(check, X_PAINTING, {"n": given(values.get("n"))}, ("n",), leave_out=(AUTO,))  # 0 = leave it out
 
     async def run(self, image, mask, prompt, composite, style=AUTO, size=AUTO, n=0, unique_id=None):
         values = {"prompt": prompt.strip(), "style": given(style), "size": given(size), "n": given(n)}
@@ -238,7 +238,9 @@ class Outpainting(PackNode):
     @classmethod
     def check_widgets(cls, check: Check, values: dict[str, Any]) -> None:
         mode = values.get("mode")
-        check_fields(check, OUT_PAINTING_MODEL, values, (*OUTPAINT_FIELDS.get(mode, ()), *_OUTPAINT_COMMON))
+        check_fields(
+            check, OUT_PAINTING_MODEL, values, (*OUTPAINT_FIELDS.get(mode, ()), *_OUTPAINT_COMMON), leave_out=(AUTO,)
+        )
         if mode == "scale" and values.get("x_scale") == 1.0 and values.get("y_scale") == 1.0:
             raise check.fail("x_scale", "and y_scale are both 1.0; raise at least one to extend the picture.")
         if mode == "offsets" and not any(values.get(name) for name in OUTPAINT_FIELDS["offsets"]):

@@ -24,7 +24,7 @@ from .models.editing import (
 )
 from .runner import ImageRef, Job, Runner
 from .validation import Check, check_fields
-from .widgets import field_widgets, given, model_widget, widget
+from .widgets import AUTO, field_widgets, given, model_widget, widget
 
 NO_SCENE = "none"
 _FOREGROUND = BACKGROUND_MODEL.field("foreground").image
@@ -104,7 +104,13 @@ class BackgroundGeneration(PackNode):
         for name in ("ref_prompt", "neg_ref_prompt"):
             if isinstance(values.get(name), str):
                 check_guide_text(check, name, values[name])
-        check_fields(check, BACKGROUND_MODEL, values, ("model_version", "n", "noise_level", "ref_prompt_weight"))
+        check_fields(
+            check,
+            BACKGROUND_MODEL,
+            values,
+            ("model_version", "n", "noise_level", "ref_prompt_weight"),
+            leave_out=(AUTO,),
+        )
 
     async def run(
         self,
@@ -246,7 +252,7 @@ class SketchToImage(PackNode):
 
     @classmethod
     def check_widgets(cls, check: Check, values: dict[str, Any]) -> None:
-        check_fields(check, SKETCH, values, _SKETCH_FIELDS)
+        check_fields(check, SKETCH, values, _SKETCH_FIELDS, leave_out=(AUTO,))
 
     async def run(
         self, sketch, prompt, style, n, sketch_weight, sketch_extraction, invert, binarize, threshold, unique_id=None
@@ -319,7 +325,7 @@ class WanImageEdit(PackNode):
 
     @classmethod
     def check_widgets(cls, check: Check, values: dict[str, Any]) -> None:
-        check_fields(check, WAN_EDIT, values, wan_fields(values.get("function")))
+        check_fields(check, WAN_EDIT, values, wan_fields(values.get("function")), leave_out=(AUTO,))
 
     async def run(
         self,
@@ -439,7 +445,7 @@ class QwenImageEdit(PackNode):
         spec = QWEN_EDIT_SPECS.get(values.get("model", ""))
         if spec is None:
             return  # check_declared has named the bad model (or it is fed by a link)
-        check_fields(check, spec, values, [name for name in _QWEN_FIELDS if spec.has_field(name)])
+        check_fields(check, spec, values, [name for name in _QWEN_FIELDS if spec.has_field(name)], leave_out=(AUTO,))
         if isinstance(values.get("width"), int) and isinstance(values.get("height"), int):
             qwen_size(check, spec.name, values["width"], values["height"])
 

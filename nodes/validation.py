@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 import torch
@@ -11,7 +11,6 @@ from .client import InputError
 from .images import Encoded
 from .models import Field, ModelSpec
 from .models.sizes import parse_size
-from .widgets import AUTO
 
 
 class Check:
@@ -134,12 +133,25 @@ def check_field(check: Check, spec_field: Field, value: Any, name: str = "") -> 
     return value
 
 
-def check_fields(check: Check, spec: ModelSpec, values: Mapping[str, Any], names: Iterable[str]) -> None:
-    """``check_field`` for each named field of a model row whose value is known (not AUTO, not missing)."""
-    for name in names:
-        value = values.get(name)
-        if value is not None and value != AUTO:
-            check_field(check, spec.field(name), value)
+def check_fields(
+    check: Check,
+    spec: ModelSpec,
+    values: Mapping[str, Any],
+    names: Iterable[str] | None = None,
+    *,
+    leave_out: Collection[str] = (),
+) -> dict[str, Any]:
+    """``check_field`` for each value (of ``names``, or all) that feeds a field of ``spec``: the cleaned values, keyed
+    by field name, ready for ``spec.request``. A choice in ``leave_out`` (such as AUTO or "none") of a field with
+    options becomes None: not sent. A value that is missing (fed by a link, at queue time) is not checked."""
+    cleaned: dict[str, Any] = {}
+    for name in values if names is None else names:
+        if name not in values or not spec.has_field(name):
+            continue
+        value, spec_field = values[name], spec.field(name)
+        choice = spec_field.enum is not None and isinstance(value, str)  # a typed text "none" is still text
+        cleaned[name] = None if choice and value in leave_out else check_field(check, spec_field, value)
+    return cleaned
 
 
 def check_declared(check: Check, input_types: Mapping[str, Any], values: Mapping[str, Any]) -> None:

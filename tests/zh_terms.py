@@ -90,19 +90,19 @@ NODES: dict[str, tuple[str, str]] = {
     ),
     "DashScopeImgPoster": (
         "百炼 创意海报",
-        "通义万相 创意海报：把主标题、副标题与正文绘入海报。主/副标题各不超过 30 字，正文 50 字，中英文提示词合计 50 字/词。generate 生成 1-4 张；sr（超分）与 hrf（高清修复）需接入一行辅助参数。输出海报、无字背景与辅助参数。仅限免费额度。",
+        "通义万相 创意海报：把主标题、副标题与正文绘入海报。主/副标题各不超过 30 字，正文 50 字，中英文提示词合计 50 字/词。generate 生成 1-4 张；sr（超分）与 hrf（高清修复）精修辅助参数中的海报（每行一个任务，每张计费）。输出海报、无字背景与辅助参数。仅限免费额度。",
     ),
     "DashScopeImgWordArtTexture": (
         "百炼 锦书 文字纹理",
-        "wordart-texture：给文字加材质、场景或光影纹理。输入不超过 6 个字加字体，或白字黑底的文字图（IMAGE 或 MASK）。开启透明通道时输出抠好的文字（IMAGE + MASK）。服务端已于 2026-10-10 下线。",
+        "wordart-texture：给文字加材质、场景或光影纹理。输入少于 6 个字（仅限汉字、数字、字母）加字体，或白字黑底的文字图（IMAGE 或 MASK；长边不超过 2048 像素，宽高比不超过 2:1，小于 5 MB）。开启透明通道时输出抠好的文字（IMAGE + MASK）。服务端已于 2026-10-10 下线。",
     ),
     "DashScopeImgWordArtSemantic": (
         "百炼 锦书 文字变形",
-        "wordart-semantic：按提示词让字形变形（如“春”字长出花枝），输出黑底白字的遮罩与图像及 SVG 地址。文字不超过 6 个，提示词 1-200 字，步数 10-100。服务端已于 2026-10-10 下线。",
+        "wordart-semantic：按提示词让字形变形（如“春”字长出花枝），输出黑底白字的遮罩与图像及 SVG 地址。提示词 1-200 字，步数 10-100。服务端已于 2026-10-10 下线。",
     ),
     "DashScopeImgWordArtSurnames": (
         "百炼 锦书 百家姓（已下线）",
-        "wordart-surnames：把一个姓氏字融入插画场景，可用预设风格或自定义提示词，可选参考图。服务端已于 2025-07-02 下线。",
+        "wordart-surnames：把姓氏（1-2 个字）融入插画场景，可用预设风格，或选 diy 用自己的提示词和/或参考图。各字段均来自第三方资料。服务端已于 2025-07-02 下线。",
     ),
 }
 
@@ -121,7 +121,7 @@ INPUTS: dict[str, tuple[str, str]] = {
     "alpha_channel": ("透明通道", "输出透明背景的文字（IMAGE + MASK）。"),
     "angle": ("旋转角度", "先逆时针旋转（0-359 度）；“仅旋转”不能用 0、90、180、270。"),
     "aspect_ratio": ("宽高比", "仅 v2：输出宽高比。"),
-    "auxiliary_parameters": ("辅助参数", "sr / hrf 模式：接入一次 generate 输出的一行辅助参数。"),
+    "auxiliary_parameters": ("辅助参数", "sr / hrf 模式：接入 generate 输出的辅助参数；每行提交一个任务，每张计费。"),
     "background": ("背景图", "可选背景图（长边不超过 4096 像素，宽高比不超过 2:1）。"),
     "background_edge": ("背景边缘引导", "可选：背景的边缘线稿（RGBA）。"),
     "background_edge_prompt": ("背景边缘描述", "背景边缘引导图所表示的内容。"),
@@ -151,7 +151,7 @@ INPUTS: dict[str, tuple[str, str]] = {
         "预设字体",
         "dongfangdakai 东方大楷、puhuiti_m 阿里巴巴普惠体、shuheiti 庞门正道标题体、jinbuti 金步体、kuheiti 站酷酷黑体、kuaileti 站酷快乐体、"
         "wenyiti 站酷文艺体、logoti 站酷庆科黄油体、cangeryuyangti_m 仓耳与墨、siyuansongti_b 思源宋体、siyuanheiti_m 思源黑体、"
-        "fangzhengkaiti 方正楷体。",
+        "fangzhengkaiti 方正楷体；百家姓用 gufeng1-gufeng5 古风字体（auto 为服务端默认）。",
     ),
     "foreground": ("前景", "商品或人物：RGBA 图，或 RGB 图加遮罩。长边不超过 2048 像素。"),
     "foreground_edge": ("前景边缘引导", "可选：前景的边缘线稿（RGBA）。"),
@@ -190,7 +190,10 @@ INPUTS: dict[str, tuple[str, str]] = {
     "neg_ref_prompt": ("背景反向描述", "背景中不希望出现的内容，可选。"),
     "negative_prompt": ("反向提示词", "不希望出现的内容，可选，不超过 500 字。"),
     "noise_level": ("噪声强度", "有参考图时：越高越不像参考图（0-999）。"),
-    "output_image_ratio": ("输出比例", "输出宽高比。"),
+    "output_image_ratio": (
+        "输出比例",
+        "输出宽高比（文字纹理 1:1、16:9、9:16；文字变形 1280x720、720x1280、1024x1024）。",
+    ),
     "output_ratio": ("目标比例", "比例模式：结果的宽高比。"),
     "person_masks": ("人物遮罩", "人物实例分割输出的 person_masks。"),
     "photos": ("人物照片", "同一人的正面照片，每张一张脸（一批）。"),
@@ -237,13 +240,14 @@ INPUTS: dict[str, tuple[str, str]] = {
     ),
     "style_reference": ("风格参考图", "风格选 custom 时：要参考其风格的图片。"),
     "sub_title": ("副标题", "副标题，可选，不超过 30 字。"),
-    "surname": ("姓氏", "恰好一个字。"),
+    "surname": ("姓氏", "1-2 个字（如 王、欧阳）。"),
     "template": ("模板图", "模板图片。"),
-    "text": ("文字", "文字内容，不超过 6 个字。"),
+    "text": ("文字", "文字内容。文字纹理：少于 6 个字，仅限汉字、数字、字母；文字变形：要变形的文字。"),
     "text_image": ("文字图", "白字黑底的文字图，代替输入文字。"),
     "text_inverse": ("文字反相", "反转文字明暗。"),
     "text_mask": ("文字遮罩", "文字遮罩（1 = 文字），代替输入文字。"),
     "text_strength": ("文字强度", "文字显现的强度（0-1）。"),
+    "texture_reference": ("纹理风格参考图", "可选：纹理参考其风格的图片（字段名未经官方确认）。"),
     "texture_style": (
         "纹理风格",
         "material 材质、scene 场景、lighting 光影（按提示词生成）；预设：waterfall 瀑布、snow_plateau 雪域高原、forest 森林、sky 天空、"
@@ -347,7 +351,12 @@ OPTION_LABELS: dict[str, str] = {
     "lake_pavilion": "水中楼阁",
     "tranquil_countryside": "宁静乡村",
     "dusk_splendor": "黄昏美景",
-    "custom": "自定义",
+    "diy": "自定义",
+    "gufeng1": "古风字体1",
+    "gufeng2": "古风字体2",
+    "gufeng3": "古风字体3",
+    "gufeng4": "古风字体4",
+    "gufeng5": "古风字体5",
     "GENERAL": "通用",
     "ROOM": "室内",
     "COSMETIC": "美妆",

@@ -146,7 +146,7 @@ class ModelSpec:
     successor: str = ""
     data_inspection: bool = False  # the official examples send X-DashScope-DataInspection: enable
     # Sources of the model-level facts that do not come from ``page``: keys "endpoint", "limits",
-    # "results", "price", "lifecycle", "data_uri".
+    # "results", "price", "lifecycle", "data_uri", "data_inspection".
     sources: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -206,9 +206,9 @@ class ModelSpec:
 
         A value of None is left out (the service default applies), and so is an optional value equal to the
         documented service default. ``input`` is always present, and ``parameters`` whenever the page lists any
-        parameters field, so a body never misses an object the page marks as required."""
+        parameters field (or ``parameters`` itself), so a body never misses an object the page marks as required."""
         body: dict[str, Any] = {"model": self.name, "input": {}}
-        if any(item.path.startswith("parameters.") for item in self.fields):
+        if any(item.path.split(".", 1)[0] == "parameters" for item in self.fields):
             body["parameters"] = {}
         for item in self.fields:
             if item.name in values:
