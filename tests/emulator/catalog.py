@@ -509,7 +509,8 @@ _SEGMENTATION = Model(
     metrics=False,
 )
 
-# image-erase-completion: the official guide's examples (no full field table); add_watermark is on no page.
+# image-erase-completion: the official guide's examples (no full field table). add_watermark is on no official page;
+# the protocol notes (dashscope-api.md) name it with an unconfirmed default, so it is accepted as UNCONFIRMED.
 _ERASE = Model(
     "image-erase-completion",
     (
@@ -522,6 +523,7 @@ _ERASE = Model(
                 _img("input.foreground_url"),
                 _f("parameters.dilate_flag", "boolean"),
                 _f("parameters.fast_mode", "boolean", default=False),
+                _f("parameters.add_watermark", "boolean", UNCONFIRMED),
             ),
             shape="B",
             results=((OUTPUT_IMAGE, OFFICIAL),),
@@ -689,7 +691,13 @@ _FINETUNE = Model(
         Route(
             FINE_TUNES,
             False,
-            (_f("training_file_ids", "string[]", required=True, note="URLs, file ids or both"),),
+            (
+                _f("training_file_ids", "string[]", required=True, note="URLs, file ids or both"),
+                # The official SDK's FineTunes.call sends these two on every call (null and {}): fields of the
+                # generic fine-tunes API, tolerated by the service for the SDK's sake, so accepted here too.
+                _f("validation_file_ids", "string[]", UNCONFIRMED),
+                _f("hyper_parameters", "object", UNCONFIRMED),
+            ),
             shape="job",
             results=(("finetuned_output", OFFICIAL),),
         ),
