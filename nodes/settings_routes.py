@@ -49,6 +49,7 @@ def settings_view(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "request_timeout": settings.request_timeout,
         "task_timeout": settings.task_timeout,
         "max_concurrent": settings.max_concurrent,
+        "max_images_per_run": settings.max_images_per_run,
         "env_overrides": [name for name in _ENV_NAMES if environ.get(name)],
     }
 
@@ -100,6 +101,8 @@ def apply_update(payload: Mapping[str, Any], environ: Mapping[str, str] | None =
         config["task_timeout"] = _number(payload, "task_timeout", 10, 86400)
     if "max_concurrent" in payload:
         config["max_concurrent"] = int(_number(payload, "max_concurrent", 1, 32))
+    if "max_images_per_run" in payload:
+        config["max_images_per_run"] = int(_number(payload, "max_images_per_run", 1, 1000))
     write_config(config, path)
     return settings_view(environ)
 

@@ -64,6 +64,8 @@ def service(emulator, monkeypatch, tmp_path, pack):
     monkeypatch.setenv("DASHSCOPE_BASE_URL", emulator.base_url)
     monkeypatch.setenv("DASHSCOPE_API_KEY", TEST_KEY)
     monkeypatch.setenv("DASHSCOPE_PACK_CONFIG", str(tmp_path / "config.json"))
+    # The pack's data folder (the task journal) too: tests never write into the user's own.
+    monkeypatch.setenv("DASHSCOPE_PACK_HOME", str(tmp_path / "pack-home"))
     monkeypatch.delenv("DASHSCOPE_HTTP_BASE_URL", raising=False)
     monkeypatch.delenv("DASHSCOPE_WORKSPACE", raising=False)
     monkeypatch.delenv("DASHSCOPE_REGION", raising=False)

@@ -50,6 +50,7 @@ function renderPanel() {
   const workspace = el("input", { type: "text", placeholder: "optional workspace id (llm-…), needed by RAM sub-account keys", style: field });
   const timeout = el("input", { type: "number", min: "5", max: "600", style: field });
   const concurrent = el("input", { type: "number", min: "1", max: "32", style: field });
+  const maxImages = el("input", { type: "number", min: "1", max: "1000", style: field });
 
   const show = (view) => {
     status.textContent = view.key_set
@@ -61,6 +62,7 @@ function renderPanel() {
     workspace.value = view.workspace;
     timeout.value = view.request_timeout;
     concurrent.value = view.max_concurrent;
+    maxImages.value = view.max_images_per_run;
   };
   const say = (text, ok) => {
     message.textContent = text;
@@ -89,6 +91,7 @@ function renderPanel() {
     workspace: workspace.value,
     request_timeout: Number(timeout.value),
     max_concurrent: Number(concurrent.value),
+    max_images_per_run: Number(maxImages.value),
   }, "Connection settings saved.") }, "Save settings");
   const test = el("button", { type: "button", onclick: async () => {
     say("Testing…", true);
@@ -110,6 +113,7 @@ function renderPanel() {
     row("Workspace id (业务空间 ID)", workspace),
     row("Request timeout (seconds)", timeout),
     row("Maximum concurrent tasks per node", concurrent),
+    row("Most images per node run (spending guard; a run that could bill more is refused before any request)", maxImages),
     el("div", { style: { display: "flex", gap: "8px", marginTop: "8px" } }, saveRest, test),
     message,
   );
