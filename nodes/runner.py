@@ -155,7 +155,8 @@ def check_spending(node: str, jobs: Sequence[Job], limit: int) -> int:
     if total > limit:
         raise SpendingLimitError(
             f"{node}: this run would bill up to {total} images ({len(jobs)} task(s)), more than the spending guard "
-            f"allows ({limit} images per node run). Nothing was sent. Make the batch or n smaller, or raise "
+            f"allows ({limit} image{'' if limit == 1 else 's'} per node run). Nothing was sent. Make the batch or n "
+            "smaller, or raise "
             "'Most images per node run' in ComfyUI Settings > DashScope."
         )
     return total

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import stat
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -13,7 +15,7 @@ import pytest
 import requests as plain_requests
 import torch
 
-from tests.conftest import TEST_KEY, api_requests, load_pack_like_comfyui, run_node, submodule
+from tests.conftest import REPO, TEST_KEY, api_requests, load_pack_like_comfyui, run_node, submodule
 
 WANX = dict(prompt="一只猫", negative_prompt="", style="<auto>", size="1024*1024", seed=0)
 FETCH = "DashScopeImgTaskResult"
@@ -196,6 +198,27 @@ def test_concurrent_writers_lose_no_line(pack, service):
         thread.join()
     assert len(journal.read_tasks()) == 200
     assert len(journal.journal_path().read_text(encoding="utf-8").splitlines()) == 200
+
+
+def test_two_processes_writing_at_once_lose_no_line(pack, service, tmp_path):
+    """Two ComfyUI processes sharing one data folder: the lock keeps every line whole and none is lost, even
+    when one process compacts the file while the other appends."""
+    # Each writer loads only the journal module (and the data-folder lookup), not torch: quick to start.
+    script = (
+        "import importlib, sys, types\n"
+        "for name, folder in (('jp', 'nodes'), ('jp.client', 'nodes/client')):\n"
+        "    package = types.ModuleType(name); package.__path__ = [folder]; sys.modules[name] = package\n"
+        "journal = importlib.import_module('jp.task_journal')\n"
+        "journal.COMPACT_BYTES = 4000\n"
+        "for i in range(150): journal.record_created(f'{sys.argv[1]}-{i}', 'wanx-v1', 'node')\n"
+    )
+    workers = [subprocess.Popen([sys.executable, "-c", script, name], cwd=REPO) for name in "ab"]
+    assert [worker.wait(timeout=120) for worker in workers] == [0, 0]
+    journal = submodule(pack, "nodes.task_journal")
+    lines = journal.journal_path().read_text(encoding="utf-8").splitlines()
+    assert all(json.loads(line)["task_id"] for line in lines)  # no line torn or interleaved
+    # Compaction keeps the newest KEEP (1000) tasks, so every task of both writers is still there.
+    assert len(journal.read_tasks()) == 300
 
 
 def test_the_task_result_node_reads_only_the_api(pack, service):
