@@ -86,6 +86,18 @@ def test_stop_while_waiting_leaves_the_task_alone(pack, service, monkeypatch):
     assert service.tasks[blocker].status == "RUNNING"
 
 
+def test_the_task_timeout_ends_the_wait_and_leaves_a_queued_task_alone(pack, service, monkeypatch):
+    client = submodule(pack, "nodes.client")
+    monkeypatch.setenv("DASHSCOPE_TASK_TIMEOUT", "1")
+    service.set_task_seconds(30)
+    _submit_directly(service, "blocker")
+    task_id = _submit_directly(service)  # stays PENDING behind the blocker
+    with pytest.raises(client.TaskTimeoutError) as caught:
+        run_node(pack, FETCH, source="task ids", task_ids=task_id, last_n=1)
+    assert "left alone" in str(caught.value) and task_id in str(caught.value)
+    assert service.count("cancel") == 0 and service.tasks[task_id].status == "PENDING"
+
+
 def test_task_ids_are_read_from_error_messages_and_failures_lines(pack):
     parse = submodule(pack, "nodes.task_result").parse_task_ids
     task = "0385dc79-5ff8-4d82-bcb6-000000000001"

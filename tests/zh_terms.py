@@ -402,4 +402,8 @@ OPTION_LABELS: dict[str, str] = {
     "sr": "超分",
     "hrf": "高清修复",
     "keep": "保持原比例",
+    "stop the graph": "停止整个工作流",
+    "continue with the images that succeeded": "用成功的图像继续",
+    "task ids": "任务 ID",
+    "the last N tasks of this journal": "任务日志中最近 N 个任务",
 }
