@@ -24,8 +24,9 @@ IMAGE_OUTPUT_TOOLTIPS = (
     "The DashScope task id(s) of the tasks that succeeded, one per line: the DashScope Task Result node fetches "
     "them again within 24 h; quote them when asking Alibaba Cloud support about a result.",
     "The result URLs, one per line. They expire 24 h after the task finished.",
-    "What failed, one line per task or image: its index in the batch, the service's code, the task id and the "
-    "message. Empty when everything succeeded.",
+    "What failed, one line per task or image: index (the task's place among the node's tasks, i.e. the input's "
+    "place in the batch when each input makes one task), the service's code, the task id and the message. Empty "
+    "when everything succeeded.",
 )
 HIDDEN = {"unique_id": "UNIQUE_ID"}
 
@@ -93,6 +94,7 @@ class PackNode:
     async def execute(self, **inputs: Any) -> Any:
         with run_options(inputs.pop(ON_FAILURE, STOP_GRAPH)) as options:
             outputs = await self.run(**inputs)
+        # run() returns image_outputs()' four values; a run that already returns all five is left as it is.
         if tuple(self.RETURN_TYPES) == IMAGE_OUTPUTS and len(outputs) == len(IMAGE_OUTPUTS) - 1:
             return (*outputs, options.failures_text())
         return outputs
