@@ -37,6 +37,9 @@ KEEP = 1000
 COMPACT_BYTES = 512 * 1024
 # Statuses after which the service has nothing (more) to return for a task.
 GONE = frozenset({"FAILED", "CANCELED", "UNKNOWN"})
+# The service keeps a task (and its result URLs) for 24 h; an older task is unknown to it.
+KEPT_BY_SERVICE = _dt.timedelta(hours=24)
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 _LOCK = threading.Lock()
 
@@ -46,7 +49,15 @@ def journal_path() -> Path:
 
 
 def _now() -> str:
-    return _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return _dt.datetime.now(_dt.timezone.utc).strftime(TIME_FORMAT)
+
+
+def _still_kept(created: Any, now: _dt.datetime) -> bool:
+    try:
+        when = _dt.datetime.strptime(str(created), TIME_FORMAT).replace(tzinfo=_dt.timezone.utc)
+    except ValueError:
+        return True  # an unreadable time: let the service say whether it still knows the task
+    return now - when < KEPT_BY_SERVICE
 
 
 @contextlib.contextmanager
@@ -140,6 +151,8 @@ def read_tasks(path: Path | None = None) -> list[dict[str, Any]]:
 
 
 def recent_task_ids(count: int, path: Path | None = None) -> list[str]:
-    """The newest ``count`` tasks that may still have images to return (not failed, cancelled or unknown)."""
-    alive = [t["task_id"] for t in read_tasks(path) if t.get("status") not in GONE]
+    """The newest ``count`` tasks that may still have images to return: not failed, cancelled or unknown, and
+    created less than 24 h ago."""
+    now = _dt.datetime.now(_dt.timezone.utc)
+    alive = [t["task_id"] for t in read_tasks(path) if t.get("status") not in GONE and _still_kept(t.get("time"), now)]
     return alive[-count:] if count > 0 else []

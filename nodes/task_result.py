@@ -60,8 +60,8 @@ class TaskResult(PackNode):
                     {
                         "default": FROM_IDS,
                         "tooltip": f"'{FROM_IDS}': the ids in task_ids. '{FROM_JOURNAL}': the newest tasks this "
-                        "pack created (on this computer), leaving out those that failed or were cancelled; the "
-                        "journal survives restarts of ComfyUI.",
+                        "pack created (on this computer), leaving out those that failed or were cancelled and those "
+                        "older than 24 h (the service keeps tasks for 24 h); the journal survives restarts of ComfyUI.",
                     },
                 ),
                 "task_ids": (

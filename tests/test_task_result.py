@@ -196,6 +196,15 @@ def test_the_journal_is_bounded_and_keeps_the_newest(pack, service, monkeypatch)
     assert journal.recent_task_ids(2) == ["task-0197", "task-0198"]  # the failed one has nothing to fetch
 
 
+def test_the_journal_mode_skips_tasks_the_service_no_longer_keeps(pack, service):
+    journal = submodule(pack, "nodes.task_journal")
+    old = {"task_id": "old-task", "model": "wanx-v1", "node": "n", "time": "2020-01-01T00:00:00Z", "status": "CREATED"}
+    journal._append(old)
+    journal.record_created("new-task", "wanx-v1", "n")
+    assert journal.recent_task_ids(5) == ["new-task"]
+    assert [t["task_id"] for t in journal.read_tasks()] == ["old-task", "new-task"]
+
+
 def test_concurrent_writers_lose_no_line(pack, service):
     journal = submodule(pack, "nodes.task_journal")
 

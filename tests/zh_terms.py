@@ -117,7 +117,7 @@ INPUTS: dict[str, tuple[str, str]] = {
     ),
     "source": (
         "来源",
-        "task ids：使用 task_ids 中的任务 ID。the last N tasks of this journal：本插件（在本机）最近创建的任务，不含已失败或已取消的；任务日志在 ComfyUI 重启后仍保留。",
+        "task ids：使用 task_ids 中的任务 ID。the last N tasks of this journal：本插件（在本机）最近创建的任务，不含已失败、已取消或超过 24 小时的（服务端只保留 24 小时）；任务日志在 ComfyUI 重启后仍保留。",
     ),
     "last_n": ("最近任务数", "选择任务日志时：取最近的几个任务。"),
     "task_ids": (
