@@ -47,6 +47,14 @@ def submodule(pack: ModuleType, name: str) -> ModuleType:
     return sys.modules[f"{pack.__name__}.{name}"]
 
 
+@pytest.fixture(autouse=True)
+def private_pack_home(tmp_path, monkeypatch) -> Path:
+    """Every test gets its own pack data folder (the task journal): no test writes into the user's own."""
+    home = tmp_path / "pack-home"
+    monkeypatch.setenv("DASHSCOPE_PACK_HOME", str(home))
+    return home
+
+
 @pytest.fixture
 def emulator():
     """A fresh emulator per test: 0.2 s tasks, the spec's rate and concurrency limits."""
@@ -64,8 +72,6 @@ def service(emulator, monkeypatch, tmp_path, pack):
     monkeypatch.setenv("DASHSCOPE_BASE_URL", emulator.base_url)
     monkeypatch.setenv("DASHSCOPE_API_KEY", TEST_KEY)
     monkeypatch.setenv("DASHSCOPE_PACK_CONFIG", str(tmp_path / "config.json"))
-    # The pack's data folder (the task journal) too: tests never write into the user's own.
-    monkeypatch.setenv("DASHSCOPE_PACK_HOME", str(tmp_path / "pack-home"))
     monkeypatch.delenv("DASHSCOPE_HTTP_BASE_URL", raising=False)
     monkeypatch.delenv("DASHSCOPE_WORKSPACE", raising=False)
     monkeypatch.delenv("DASHSCOPE_REGION", raising=False)
