@@ -10,37 +10,96 @@ import torch
 from .client import InputError
 from .images import batch_images, batch_masks
 from .models import MODELS
-from .runner import JobResult
+from .runner import CONTINUE, ON_FAILURE_CHOICES, STOP_GRAPH, JobResult, run_options
 from .validation import Check, check_declared
 
 CATEGORY = "DashScope"
 SEED_MAX = 2147483647
 
-IMAGE_OUTPUTS = ("IMAGE", "MASK", "STRING", "STRING")
-IMAGE_OUTPUT_NAMES = ("images", "alpha", "task_ids", "urls")
+IMAGE_OUTPUTS = ("IMAGE", "MASK", "STRING", "STRING", "STRING")
+IMAGE_OUTPUT_NAMES = ("images", "alpha", "task_ids", "urls", "failures")
 IMAGE_OUTPUT_TOOLTIPS = (
     "Every image the service returned, as one RGB batch (images of another size are resized to the first's size).",
     "The alpha channel of each image as a MASK (1 = opaque); all ones when the model returns no transparency.",
-    "The DashScope task id(s), one per line: quote them when asking Alibaba Cloud support about a result.",
+    "The DashScope task id(s) of the tasks that succeeded, one per line: the DashScope Task Result node fetches "
+    "them again within 24 h; quote them when asking Alibaba Cloud support about a result.",
     "The result URLs, one per line. They expire 24 h after the task finished.",
+    "What failed, one line per task or image: index (the task's place among the node's tasks, i.e. the input's "
+    "place in the batch when each input makes one task), the service's code, the task id and the message. Empty "
+    "when everything succeeded.",
 )
 HIDDEN = {"unique_id": "UNIQUE_ID"}
 
+# The "if some images fail" input every node with the image outputs gets (see PackNode.__init_subclass__).
+ON_FAILURE = "if_some_images_fail"
+ON_FAILURE_INPUT = (
+    list(ON_FAILURE_CHOICES),
+    {
+        "default": STOP_GRAPH,
+        "tooltip": f"When some of this run's tasks or images fail (say a content-inspection refusal on 1 of 20 "
+        f"photos). '{STOP_GRAPH}': the node fails and nothing downstream runs; the error lists the paid results. "
+        f"'{CONTINUE}': the node returns the images that succeeded and lists the failed ones in the 'failures' "
+        "output. Either way the succeeded tasks are in the task journal.",
+    },
+)
+
+
+def _with_failure_option(input_types: Any) -> classmethod:
+    """Wrap a node's INPUT_TYPES so that image nodes list the option last (also after a subclass's additions)."""
+    original = input_types.__func__
+
+    def wrapped(cls: type[PackNode]) -> dict[str, Any]:
+        inputs = original(cls)
+        if tuple(cls.RETURN_TYPES) == IMAGE_OUTPUTS:
+            optional = dict(inputs.get("optional", {}))
+            optional.pop(ON_FAILURE, None)
+            optional[ON_FAILURE] = ON_FAILURE_INPUT
+            inputs = {**inputs, "optional": optional}
+        return inputs
+
+    wrapped.__doc__ = original.__doc__
+    return classmethod(wrapped)
+
 
 class PackNode:
-    """Base of the pack's nodes (classic ComfyUI node contract)."""
+    """Base of the pack's nodes (classic ComfyUI node contract).
+
+    ComfyUI calls ``execute``, which takes the options every node shares (today: "if some images fail") out of
+    the inputs and calls the node's own ``run`` with the rest. Why not a parameter of each ``run``: the option
+    is the same on every image node, and the Runner (not the node) acts on it, so it travels in a context
+    variable (runner.run_options) from here to every Runner the node creates; ``run`` signatures stay the
+    node's business. The option's input is added in one place, ``__init_subclass__``, for every node whose
+    outputs are the image outputs, and the ``failures`` output is appended here too, so ``image_outputs`` keeps
+    its four values for the nodes that pick from them."""
 
     NODE_ID = ""
     DISPLAY_NAME = ""
     CATEGORY = CATEGORY
-    FUNCTION = "run"
+    FUNCTION = "execute"
     RETURN_TYPES: tuple[str, ...] = IMAGE_OUTPUTS
     RETURN_NAMES: tuple[str, ...] = IMAGE_OUTPUT_NAMES
     OUTPUT_TOOLTIPS: tuple[str, ...] = IMAGE_OUTPUT_TOOLTIPS
     DESCRIPTION = ""
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        own = cls.__dict__.get("INPUT_TYPES")
+        if isinstance(own, classmethod):
+            cls.INPUT_TYPES = _with_failure_option(own)
+
     @classmethod
     def INPUT_TYPES(cls) -> dict[str, Any]:
+        raise NotImplementedError
+
+    async def execute(self, **inputs: Any) -> Any:
+        with run_options(inputs.pop(ON_FAILURE, STOP_GRAPH)) as options:
+            outputs = await self.run(**inputs)
+        # run() returns image_outputs()' four values; a run that already returns all five is left as it is.
+        if tuple(self.RETURN_TYPES) == IMAGE_OUTPUTS and len(outputs) == len(IMAGE_OUTPUTS) - 1:
+            return (*outputs, options.failures_text())
+        return outputs
+
+    async def run(self, **inputs: Any) -> Any:
         raise NotImplementedError
 
     @classmethod
@@ -106,12 +165,12 @@ def model_tooltip(names: Sequence[str], intro: str) -> str:
 
 
 def image_outputs(results: Sequence[JobResult]) -> tuple[torch.Tensor, torch.Tensor, str, str]:
-    """JobResults -> (IMAGE batch RGB, MASK batch alpha, task ids, urls)."""
+    """JobResults -> (IMAGE batch RGB, MASK batch alpha, task ids, urls); ``execute`` appends the failures."""
     pairs = [pair for result in results for pair in result.images]
     if not pairs:
         raise ValueError("the service returned no images")
     images = batch_images([rgb for rgb, _ in pairs])
     masks = batch_masks([alpha for _, alpha in pairs], images.shape[1], images.shape[2])
-    task_ids = "\n".join(r.task_id for r in results if r.task_id)
+    task_ids = "\n".join(r.task_id for r in results if r.task_id and r.error is None)
     urls = "\n".join(u for r in results for u in r.urls)
     return images, masks, task_ids, urls

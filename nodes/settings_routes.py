@@ -84,6 +84,7 @@ def settings_view(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "request_timeout": settings.request_timeout,
         "task_timeout": settings.task_timeout,
         "max_concurrent": settings.max_concurrent,
+        "max_images_per_run": settings.max_images_per_run,
         "env_overrides": [name for name in _ENV_NAMES if environ.get(name)],
     }
 
@@ -135,6 +136,8 @@ def _changes(payload: Mapping[str, Any]) -> dict[str, Any]:
         changes["task_timeout"] = _number(payload, "task_timeout", 10, 86400)
     if "max_concurrent" in payload:
         changes["max_concurrent"] = int(_number(payload, "max_concurrent", 1, 32))
+    if "max_images_per_run" in payload:
+        changes["max_images_per_run"] = int(_number(payload, "max_images_per_run", 1, 1000))
     return changes
 
 

@@ -47,6 +47,14 @@ def submodule(pack: ModuleType, name: str) -> ModuleType:
     return sys.modules[f"{pack.__name__}.{name}"]
 
 
+@pytest.fixture(autouse=True)
+def private_pack_home(tmp_path, monkeypatch) -> Path:
+    """Every test gets its own pack data folder (the task journal): no test writes into the user's own."""
+    home = tmp_path / "pack-home"
+    monkeypatch.setenv("DASHSCOPE_PACK_HOME", str(home))
+    return home
+
+
 @pytest.fixture
 def emulator():
     """A fresh emulator per test: 0.2 s tasks, the spec's rate and concurrency limits, and strict mode (a field

@@ -60,7 +60,7 @@ def test_inpainting_sends_an_exact_mask_and_composites_outside_it(pack, service,
 
 def test_inpainting_batch_runs_one_task_per_image(pack, service):
     image = torch.rand(2, 300, 300, 3)
-    images, _, task_ids, _ = run_node(
+    images, _, task_ids, *_ = run_node(
         pack, "DashScopeImgInpainting", image=image, mask=_box_mask(300, 300, 0, 0, 100, 100), composite=True, **PAINT
     )
     assert images.shape == (2, 300, 300, 3) and len(task_ids.splitlines()) == 2 and len(service.tasks) == 2

@@ -12,10 +12,13 @@ WANX = dict(prompt="cat", negative_prompt="", style="<auto>", size="1024*1024", 
 
 def test_partial_results_return_the_good_images_and_say_so_on_the_node(pack, service, canvas):
     service.faults.partial_tasks(1, failed_indices=(1,))
-    images, _, task_ids, urls = run_node(pack, "DashScopeImgWanxTextToImage", n=4, unique_id="9", **WANX)
-    assert images.shape[0] == 3 and len(urls.splitlines()) == 3
+    # n=3: n=4 is wanx-v1's service default, so the node leaves it out, and the emulator defaults n to 1.
+    images, _, task_ids, urls, failures = run_node(pack, "DashScopeImgWanxTextToImage", n=3, unique_id="9", **WANX)
+    assert images.shape[0] == 2 and len(urls.splitlines()) == 2
     final = [text for node, text in canvas.texts if node == "9"][-1]
-    assert "3 image(s)" in final and "1 failed at the service" in final and task_ids in final
+    assert "2 of 3 · 1 failed" in final and "2 images" in final and task_ids in final
+    [failure] = failures.splitlines()
+    assert failure.startswith("index=0 ") and f"task_id={task_ids}" in failure
     assert service.count("task_created") == 1
 
 
@@ -42,7 +45,7 @@ def test_throttled_burst_inside_a_batch_creates_one_task_per_image(pack, service
     import torch
 
     service.faults.submit_errors(3, status=429, code="Throttling")
-    images, _, task_ids, _ = run_node(
+    images, _, task_ids, *_ = run_node(
         pack,
         "DashScopeImgWanxSimilarImage",
         reference=torch.rand(3, 300, 300, 3),

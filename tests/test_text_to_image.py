@@ -23,7 +23,7 @@ def _image_colors(images: torch.Tensor):
 
 
 def test_wanx_v1_text_to_image_sends_the_spec_fields_and_returns_every_image(pack, service, canvas):
-    images, alpha, task_ids, urls = run_node(
+    images, alpha, task_ids, urls, _ = run_node(
         pack,
         "DashScopeImgWanxTextToImage",
         prompt="一只猫",
@@ -50,13 +50,13 @@ def test_wanx_v1_text_to_image_sends_the_spec_fields_and_returns_every_image(pac
     assert urls.splitlines() == [r.url for r in task.results]
     # The canvas showed progress, and the final line keeps the task id visible.
     texts = [t for node, t in canvas.texts if node == "7"]
-    assert texts and task.task_id in texts[-1] and "3 image(s)" in texts[-1]
+    assert texts and task.task_id in texts[-1] and "3 images" in texts[-1]
 
 
 def test_similar_image_uploads_the_reference_once_per_content(pack, service):
     reference = torch.rand(2, 300, 400, 3)
     reference[1] = reference[0]  # the same pixels twice: one upload serves both tasks
-    images, _, task_ids, _ = run_node(
+    images, _, task_ids, *_ = run_node(
         pack,
         "DashScopeImgWanxSimilarImage",
         reference=reference,
@@ -114,7 +114,7 @@ def _defaults(pack, node_id):
 
 
 def test_modern_models_use_the_sync_multimodal_protocol(pack, service):
-    images, _, task_ids, _ = run_node(
+    images, _, task_ids, *_ = run_node(
         pack,
         "DashScopeImgModernTextToImage",
         **{**WAN_QWEN, "prompt": "海边的灯塔", "negative_prompt": "people", "width": 1440, "height": 1152, "n": 2},

@@ -4,6 +4,10 @@
 from __future__ import annotations
 
 NODES: dict[str, tuple[str, str]] = {
+    "DashScopeImgTaskResult": (
+        "百炼 任务结果",
+        "取回已存在的 DashScope 任务的图像：粘贴任务 ID（每行一个，来自节点的 task_ids 或 failures 输出、报错信息或百炼控制台），或取任务日志中最近的 N 个任务。已完成的任务直接返回图像，运行中的任务会等待其完成。只做查询：从不创建或取消任务，因此不产生费用。服务端保留结果 24 小时。",
+    ),
     "DashScopeImgWanxTextToImage": (
         "百炼 通义万相 文生图 (wanx-v1)",
         "通义万相 wanx-v1 文生图：十种风格，每次 1-4 张，尺寸 1024×1024、720×1280、768×1152 或 1280×720。支持随机种子：种子相同则结果相同。",
@@ -107,6 +111,19 @@ NODES: dict[str, tuple[str, str]] = {
 }
 
 INPUTS: dict[str, tuple[str, str]] = {
+    "if_some_images_fail": (
+        "部分图像失败时",
+        "本次运行中部分任务或图像失败时（例如 20 张商品图中 1 张未通过内容审核）。stop the graph：节点报错，下游不再运行，报错信息列出已付费的结果。continue with the images that succeeded：返回成功的图像，失败项列在 failures 输出中。两种方式下成功的任务都记在任务日志里。",
+    ),
+    "source": (
+        "来源",
+        "task ids：使用 task_ids 中的任务 ID。the last N tasks of this journal：本插件（在本机）最近创建的任务，不含已失败、已取消或超过 24 小时的（服务端只保留 24 小时）；任务日志在 ComfyUI 重启后仍保留。",
+    ),
+    "last_n": ("最近任务数", "选择任务日志时：取最近的几个任务。"),
+    "task_ids": (
+        "任务 ID",
+        "任务 ID，每行一个（最多 100 个）。也可直接粘贴报错信息或 failures 输出中含 task_id=… 的行。",
+    ),
     "require_all": (
         "要求全部通过",
         "开启：任一照片未通过即停止工作流。关闭：把通过的照片传下去（没有照片通过时才停止）。",
@@ -269,6 +286,10 @@ INPUTS: dict[str, tuple[str, str]] = {
 }
 
 OUTPUTS: dict[str, tuple[str, str]] = {
+    "failures": (
+        "失败项",
+        "失败的任务或图像，每项一行：序号（该任务在本节点任务中的位置；每张输入图一个任务时即批次中的位置）、服务端错误码、任务 ID 与错误信息。全部成功时为空。",
+    ),
     "all_passed": ("全部通过", "所有照片均通过时为真。"),
     "all_persons": ("全部人物", "每张图中所有人物合成的遮罩。"),
     "alpha": ("透明通道", "每张图的透明通道（1 = 不透明）；无透明度时全为 1。"),
@@ -287,7 +308,10 @@ OUTPUTS: dict[str, tuple[str, str]] = {
     "report": ("检测报告", "每张照片一行：合格，或不合格的原因。"),
     "resource_id": ("资源 ID", "训练得到的人物形象资源 ID，可复用。"),
     "svg_urls": ("SVG 地址", "文字的 SVG 版本地址，每行一个（24 小时后失效）。"),
-    "task_ids": ("任务 ID", "DashScope 任务 ID，每行一个；联系阿里云支持时请提供。"),
+    "task_ids": (
+        "任务 ID",
+        "成功任务的 DashScope 任务 ID，每行一个：24 小时内可用“百炼 任务结果”节点再次取回；联系阿里云支持时请提供。",
+    ),
     "text_mask": ("文字遮罩", "变形后的文字遮罩（1 = 文字）。"),
     "urls": ("结果地址", "结果图地址，每行一个，24 小时后失效。"),
 }
@@ -392,4 +416,8 @@ OPTION_LABELS: dict[str, str] = {
     "hrf": "高清修复",
     "keep": "保持原比例",
     "auto": "自动",
+    "stop the graph": "停止整个工作流",
+    "continue with the images that succeeded": "用成功的图像继续",
+    "task ids": "任务 ID",
+    "the last N tasks of this journal": "任务日志中最近 N 个任务",
 }

@@ -69,6 +69,7 @@ function renderPanel() {
   const workspace = el("input", { type: "text", placeholder: "optional workspace id (llm-…), needed by RAM sub-account keys", style: field });
   const timeout = el("input", { type: "number", min: "5", max: "600", style: field });
   const concurrent = el("input", { type: "number", min: "1", max: "32", style: field });
+  const maxImages = el("input", { type: "number", min: "1", max: "1000", style: field });
 
   const show = (view) => {
     status.textContent = view.key_set
@@ -81,6 +82,7 @@ function renderPanel() {
     workspace.value = view.workspace;
     timeout.value = view.request_timeout;
     concurrent.value = view.max_concurrent;
+    maxImages.value = view.max_images_per_run;
   };
   const say = (text, ok) => {
     message.textContent = text;
@@ -114,6 +116,7 @@ function renderPanel() {
       workspace: workspace.value,
       request_timeout: Number(timeout.value),
       max_concurrent: Number(concurrent.value),
+      max_images_per_run: Number(maxImages.value),
     };
     // A key typed in the key field travels with the base URL: a custom host keeps a key only if it comes with it.
     if (key.value) payload.api_key = key.value;
@@ -140,6 +143,7 @@ function renderPanel() {
     row("Workspace id (业务空间 ID)", workspace),
     row("Request timeout (seconds)", timeout),
     row("Maximum concurrent tasks per node", concurrent),
+    row("Most images per node run (spending guard; a run that could bill more is refused before any request)", maxImages),
     el("div", { style: { display: "flex", gap: "8px", marginTop: "8px" } }, saveRest, test),
     message,
   );
