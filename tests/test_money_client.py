@@ -257,7 +257,7 @@ def test_a_5xx_that_created_nothing_says_so_without_try_again(pack, emulator, ma
 
 def test_reset_after_accept_the_node_returns_the_images_with_exactly_one_task(pack, service):
     service.faults.submit_drop_after_create(1)
-    images, _, task_ids, _ = run_node(pack, "DashScopeImgWanxTextToImage", **NODE_WANX)
+    images, _, task_ids, *_ = run_node(pack, "DashScopeImgWanxTextToImage", **NODE_WANX)
     [task] = service.tasks.values()
     assert images.shape == (1, 1024, 1024, 3) and task_ids == task.task_id
     assert service.count("submit") == 1 and service.count("task_created") == 1
