@@ -39,10 +39,26 @@ class ImageRule:
     formats: tuple[str, ...] = ("JPEG", "PNG")
     min_side: int | None = None
     max_side: int | None = None
+    max_short_side: int | None = None  # "256x256 to 5760x3240": the short side's own upper bound
     strict: bool = False  # bounds are exclusive ("more than 256 and less than 4096")
     max_mb: float | None = None
     max_aspect: float | None = None  # long side : short side
     source: str = ""
+
+    def limits_text(self) -> str:
+        """The rule in words, e.g. '256-5760 px per side (short side at most 3240), aspect at most 2:1, at most 10 MB'."""
+        parts = []
+        if self.min_side is not None or self.max_side is not None:
+            low, high = self.min_side, self.max_side
+            sides = f"{low}-{high} px" if low and high else (f"at least {low} px" if low else f"at most {high} px")
+            parts.append(
+                sides + " per side" + (f" (short side at most {self.max_short_side})" if self.max_short_side else "")
+            )
+        if self.max_aspect is not None:
+            parts.append(f"aspect at most {self.max_aspect:g}:1")
+        if self.max_mb is not None:
+            parts.append(f"at most {self.max_mb:g} MB")
+        return ", ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -84,7 +100,11 @@ class Field:
         parts = []
         if self.enum is not None:
             parts.append("one of " + ", ".join(str(v) for v in self.enum))
-        if self.low is not None and self.high is not None:
+        if self.image is not None and self.image.limits_text():
+            parts.append(self.image.limits_text())
+        if self.type == "image[]" and self.low is not None and self.high is not None:
+            parts.append(f"{_num(self.low)}-{_num(self.high)} pictures")
+        elif self.low is not None and self.high is not None:
             parts.append(f"{_num(self.low)}-{_num(self.high)}")
         elif self.low is not None:
             parts.append(f"at least {_num(self.low)}")
