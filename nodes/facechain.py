@@ -56,10 +56,10 @@ class FaceChainFaceCheck(PackNode):
     DISPLAY_NAME = "DashScope FaceChain Face Check (人脸检测)"
     CATEGORY = "DashScope/Portrait"
     DESCRIPTION = (
-        "facechain-facedetect: check 1-5 photos before training or train-free generation: which show one usable face "
-        "and why the others fail. Photos: 256-4096 px per side, at most 5 MB. Outputs the passing photos, a report and "
-        "the count. When no photo passes (or, with require_all, any fails) the node stops the workflow, so no paid "
-        "training or generation starts on unusable photos."
+        "facechain-facedetect: check photos before training or train-free generation: which show one usable face "
+        "and why the others fail. Outputs the passing photos, a report and the count. When no photo passes (or, with "
+        "require_all, any fails) the node stops the workflow, so no paid training or generation starts on unusable "
+        "photos."
     )
     RETURN_TYPES = ("IMAGE", "STRING", "INT", "BOOLEAN")
     RETURN_NAMES = ("passed_photos", "report", "passed", "all_passed")
@@ -74,7 +74,16 @@ class FaceChainFaceCheck(PackNode):
     def INPUT_TYPES(cls) -> dict[str, Any]:
         return {
             "required": {
-                "photos": ("IMAGE", {"tooltip": tooltip_for(DETECT.field("photos"), "Photos of the person (a batch)")}),
+                "photos": (
+                    "IMAGE",
+                    {
+                        "tooltip": tooltip_for(
+                            DETECT.field("photos"),
+                            f"Photos of the person (a batch of at most {int(FINETUNE.field('photos').high)}, the "
+                            "most training takes)",
+                        )
+                    },
+                ),
                 "require_all": (
                     "BOOLEAN",
                     {
@@ -89,6 +98,8 @@ class FaceChainFaceCheck(PackNode):
 
     async def run(self, photos, require_all=False, unique_id=None):
         check = self.checked({"require_all": require_all})
+        # The detect page states no count: the node takes at most what the next step (training) may use.
+        check.batch("photos", image_batch(photos), int(FINETUNE.field("photos").high))
         refs = await image_refs(check, DETECT.field("photos"), photos)
         items = list(image_batch(photos))
         # The page shows "parameters" as {} for this model: sent as shown.

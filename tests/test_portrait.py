@@ -281,6 +281,22 @@ def test_facechain_generate_checks_widgets_at_queue_time(pack):
     assert "between 1 and 5" in cls.VALIDATE_INPUTS(**{**defaults, "n": 6})
 
 
+@pytest.mark.parametrize(
+    ("node", "good", "bad", "words"),
+    [
+        ("DashScopeImgCosplay", {"model_index": 1}, {"model_index": 2}, ("model_index", "allowed values: 1")),
+        ("DashScopeImgFaceChainTrain", {"timeout_minutes": 60}, {"timeout_minutes": 1}, ("timeout_minutes", "5")),
+        ("DashScopeImgStyleRepaint", {"style": "40: badge world (吧唧世界)"}, {"style": "16: x"}, ("style",)),
+    ],
+)
+def test_portrait_widgets_are_checked_at_queue_time(pack, node, good, bad, words):
+    cls = pack.NODE_CLASS_MAPPINGS[node]
+    assert cls.VALIDATE_INPUTS(**good) is True
+    message = cls.VALIDATE_INPUTS(**bad)
+    assert isinstance(message, str) and message.startswith(cls.DISPLAY_NAME), message
+    assert all(word in message for word in words), message
+
+
 def test_portrait_rows_cite_a_page_or_say_unconfirmed_for_every_field(pack):
     models = submodule(pack, "nodes.models")
     names = [
@@ -330,7 +346,7 @@ BAD = [
     ("DashScopeImgCosplay", dict(face=torch.rand(0, 300, 300, 3), template=_photo(), model_index=1), ("face", "empty")),
     ("DashScopeImgCosplay", dict(face=_photo(), template=_photo(100, 100), model_index=1), ("template", "256")),
     ("DashScopeImgCosplay", dict(face=_photo(), template=_photo(), model_index=2), ("model_index", "1")),
-    ("DashScopeImgFaceCheck", dict(photos=_photo(300, 300, batch=6)), ("photos", "at most 5")),
+    ("DashScopeImgFaceCheck", dict(photos=_photo(300, 300, batch=11)), ("photos", "at most 10")),
     ("DashScopeImgFaceCheck", dict(photos=_photo(200, 300)), ("photos", "256")),
     ("DashScopeImgFaceCheck", dict(photos=torch.rand(0, 300, 300, 3)), ("photos", "empty")),
     (

@@ -66,11 +66,11 @@ NODES: dict[str, tuple[str, str]] = {
     ),
     "DashScopeImgStyleRepaint": (
         "百炼 人像风格重绘",
-        "wanx-style-repaint-v1：把人像重绘为 23 种预设风格之一，或参考你提供的风格图。人像 256×256 到 5760×3240 像素，宽高比不超过 2:1，不超过 10 MB。结果短边 1536 像素。",
+        "wanx-style-repaint-v1：把人像重绘为 23 种预设风格之一，或参考你提供的风格图。人像须有清晰人脸，各项限制见输入提示。结果短边 1536 像素。官方标价每张 0.12 元。",
     ),
     "DashScopeImgFaceCheck": (
         "百炼 FaceChain 人脸检测",
-        "facechain-facedetect：训练或免训练生成前检查 1-5 张照片：哪些可用、其余为何不合格。照片每边 256-4096 像素，不超过 5 MB。",
+        "facechain-facedetect：训练或免训练生成前检查照片（最多 10 张）：哪些可用、其余为何不合格。没有照片通过（或开启 require_all 时任一不通过）时停止工作流，不会在不合格照片上开始付费训练或生成。",
     ),
     "DashScopeImgFaceChainTrain": (
         "百炼 FaceChain 人物形象训练",
@@ -78,15 +78,15 @@ NODES: dict[str, tuple[str, str]] = {
     ),
     "DashScopeImgFaceChainGenerate": (
         "百炼 FaceChain 人物写真",
-        "facechain-generation：免训练模式用 1-5 张照片加模板图；LoRA 模式用训练得到的资源 ID，配预设风格（768×1024）或模板。每次 1-5 张。服务端已于 2026-10-10 下线。",
+        "facechain-generation：免训练模式用人物照片加模板图；LoRA 模式用训练得到的资源 ID，配预设风格（768×1024）或模板。一批模板图每张一个任务。服务端已于 2026-10-10 下线。",
     ),
     "DashScopeImgVirtualModel": (
         "百炼 虚拟模特",
-        "保留真人模特照中的服装，生成新的模特、面部与场景。照片每边 256-4096 像素，宽高比 1:2 到 2:1，不超过 5 MB。遮罩白色 = 要保留的服装，尺寸与照片一致。仅限免费额度。",
+        "保留真人模特照中的服装，生成新的模特、面部与场景。遮罩白色 = 要保留的服装，尺寸与照片一致。标为“仅 v2”的输入在 wanx-virtualmodel 下须保持默认值。各项限制见输入提示。仅限免费额度。",
     ),
     "DashScopeImgShoeModel": (
         "百炼 鞋靴模特",
-        "shoemodel-v1：给模特穿上你的鞋。模板为腿脚（膝盖可见）或站立的人；鞋 1-2 个视角。宽高比 2:3 到 3:2，不超过 5 MB。仅限免费额度。",
+        "shoemodel-v1：给模特穿上你的鞋。模板为腿脚（膝盖可见）或站立的人；鞋 1-2 个视角。高级输入 scale 的位置未经官方确认，默认关闭（不发送）。仅限免费额度。",
     ),
     "DashScopeImgPoster": (
         "百炼 创意海报",

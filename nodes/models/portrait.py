@@ -136,9 +136,7 @@ FACE_DETECT_SPEC = ModelSpec(
             required=True,
             widget="photos",
             image=FACE_PHOTO,
-            low=1,
-            high=5,
-            note="photos to check; the page gives no count, 5 is the most train-free generation takes",
+            note="an array of photo URLs; the page states no count",
         ),
     ),
     sync=True,  # "本模型为同步接口": no X-DashScope-Async
