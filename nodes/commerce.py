@@ -175,8 +175,7 @@ class ShoeModel(PackNode):
     CATEGORY = "DashScope/E-commerce"
     DESCRIPTION = (
         "shoemodel-v1: put your shoes on a model. Template: legs and feet (knees visible) or a standing person. Shoes: "
-        "1-2 views (a batch, or 'shoes' plus 'shoes_2'). All pictures: aspect between 2:3 and 3:2, long side under "
-        "4096 px, at most 5 MB. " + SHOE.status_note() + "."
+        "1-2 views (a batch, or 'shoes' plus 'shoes_2'). Status: " + SHOE.status_note() + "."
     )
 
     @classmethod

@@ -225,8 +225,13 @@ class FaceChainGenerate(PackNode):
                         ),
                     },
                 ),
-                "preset_style": widget(
-                    field("style"), "'LoRA + preset style' only", choices=FACECHAIN_PRESETS, default="f_business_female"
+                "preset_style": (
+                    list(FACECHAIN_PRESETS),
+                    {
+                        "default": "f_business_female",
+                        "tooltip": "'LoRA + preset style' only: one of the page's preset styles (the template modes "
+                        "set parameters.style themselves).",
+                    },
                 ),
                 "resource_id": (
                     "STRING",
@@ -238,7 +243,7 @@ class FaceChainGenerate(PackNode):
                 ),
                 # The service's default is 4 portraits; the node defaults to 1 so a first run bills one.
                 "n": widget(field("n"), "Portraits per task; each is billed", default=1),
-                "skin_retouch": widget(field("skin_retouch"), "Train-free only: smooth the skin"),
+                "skin_retouch": widget(field("skin_retouch")),
             },
             "optional": {
                 "photos": ("IMAGE", {"tooltip": tooltip_for(field("photos"), "Train-free: photos of the person")}),
