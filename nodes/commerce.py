@@ -9,11 +9,11 @@ from . import models
 from .base import HIDDEN, PackNode, image_outputs, seed_input
 from .images import encode_mask, image_batch
 from .models.portrait import ASPECT_KEEP, FACES
-from .photo_checks import image_refs, paired_jobs
+from .photo_checks import image_refs, image_tooltip, paired_jobs
 from .portrait_shared import checked_masks
 from .runner import ImageRef, Runner, encode_all
 from .validation import Check, check_field
-from .widgets import model_widget, tooltip_for, widget
+from .widgets import model_widget, widget
 
 V1, V2 = models.model("wanx-virtualmodel"), models.model("virtualmodel-v2")
 VIRTUAL_MODELS = {spec.name: spec for spec in (V2, V1)}
@@ -30,8 +30,8 @@ def _virtual_model_inputs() -> dict[str, Any]:
     aspects = [KEEP, *(a for a in field("aspect_ratio").enum if a != ASPECT_KEEP)]
     return {
         "model": model_widget(list(VIRTUAL_MODELS.values()), "v2 adds background strength, mannequin, style, seed."),
-        "image": ("IMAGE", {"tooltip": tooltip_for(field("image"), "The real model photo; one task per photo")}),
-        "mask": ("MASK", {"tooltip": tooltip_for(field("mask"), "One mask for all photos, or one per photo")}),
+        "image": ("IMAGE", {"tooltip": image_tooltip(field("image"), "The real model photo; one task per photo")}),
+        "mask": ("MASK", {"tooltip": image_tooltip(field("mask"), "One mask for all photos, or one per photo")}),
         "prompt": widget(field("prompt"), "Scene and body"),
         "face_prompt": widget(field("face_prompt"), "The face", multiline=False),
         "short_side_size": widget(
@@ -102,8 +102,8 @@ class VirtualModel(PackNode):
         return {
             "required": _virtual_model_inputs(),
             "optional": {
-                "background": ("IMAGE", {"tooltip": tooltip_for(field("background"), "Optional background picture")}),
-                "face_image": ("IMAGE", {"tooltip": tooltip_for(field("face_image"), "Optional")}),
+                "background": ("IMAGE", {"tooltip": image_tooltip(field("background"), "Optional background picture")}),
+                "face_image": ("IMAGE", {"tooltip": image_tooltip(field("face_image"), "Optional")}),
             },
             "hidden": HIDDEN,
         }
@@ -183,8 +183,8 @@ class ShoeModel(PackNode):
         field = SHOE.field
         return {
             "required": {
-                "template": ("IMAGE", {"tooltip": tooltip_for(field("template"), "Legs and feet; one task each")}),
-                "shoes": ("IMAGE", {"tooltip": tooltip_for(field("shoes"), "The shoe's views (a batch)")}),
+                "template": ("IMAGE", {"tooltip": image_tooltip(field("template"), "Legs and feet; one task each")}),
+                "shoes": ("IMAGE", {"tooltip": image_tooltip(field("shoes"), "The shoe's views (a batch)")}),
                 "n": widget(field("n"), "Images per template; each is billed"),
             },
             "optional": {

@@ -13,10 +13,10 @@ from .client import TaskOutcome
 from .client.finetune import create_job, wait_for_job
 from .images import Encoded, batch_images, image_batch
 from .models.portrait import FACECHAIN_PRESETS, LORA_TEMPLATE_STYLE, TRAIN_FREE_STYLE
-from .photo_checks import image_refs, paired_jobs
+from .photo_checks import image_refs, image_tooltip, paired_jobs
 from .runner import Fetch, Job, JobResult, Runner
 from .validation import Check, check_field
-from .widgets import tooltip_for, widget
+from .widgets import widget
 
 DETECT = models.model("facechain-facedetect")
 FINETUNE = models.model("facechain-finetune")
@@ -77,7 +77,7 @@ class FaceChainFaceCheck(PackNode):
                 "photos": (
                     "IMAGE",
                     {
-                        "tooltip": tooltip_for(
+                        "tooltip": image_tooltip(
                             DETECT.field("photos"),
                             f"Photos of the person (a batch of at most {int(FINETUNE.field('photos').high)}, the "
                             "most training takes)",
@@ -144,7 +144,11 @@ class FaceChainTrain(PackNode):
             "required": {
                 "photos": (
                     "IMAGE",
-                    {"tooltip": tooltip_for(FINETUNE.field("photos"), "Photos of one person, frontal, one face each")},
+                    {
+                        "tooltip": image_tooltip(
+                            FINETUNE.field("photos"), "Photos of one person, frontal, one face each"
+                        )
+                    },
                 ),
                 "timeout_minutes": (
                     "INT",
@@ -246,10 +250,10 @@ class FaceChainGenerate(PackNode):
                 "skin_retouch": widget(field("skin_retouch")),
             },
             "optional": {
-                "photos": ("IMAGE", {"tooltip": tooltip_for(field("photos"), "Train-free: photos of the person")}),
+                "photos": ("IMAGE", {"tooltip": image_tooltip(field("photos"), "Train-free: photos of the person")}),
                 "template": (
                     "IMAGE",
-                    {"tooltip": tooltip_for(field("template"), "Template modes: the portrait to put the face into")},
+                    {"tooltip": image_tooltip(field("template"), "Template modes: the portrait to put the face into")},
                 ),
             },
             "hidden": HIDDEN,

@@ -11,8 +11,15 @@ from .jobs import encoded_batch
 from .models import Field, ModelSpec
 from .runner import ImageRef, Job
 from .validation import Check
+from .widgets import tooltip_for
 
 T = TypeVar("T")
+
+
+def image_tooltip(spec_field: Field, lead: str) -> str:
+    """An IMAGE / MASK input's tooltip: the lead, the field's note and count, and its image rule in words."""
+    rule = spec_field.image.describe() if spec_field.image is not None else ""
+    return tooltip_for(spec_field, f"{lead}. {rule[:1].upper()}{rule[1:]}" if rule else lead)
 
 
 async def image_refs(check: Check, spec_field: Field, images: Any) -> list[ImageRef]:

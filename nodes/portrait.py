@@ -10,9 +10,9 @@ from . import models
 from .base import HIDDEN, PackNode, image_outputs
 from .facechain import NODES as FACECHAIN_NODES
 from .models.portrait import CUSTOM_STYLE_INDEX, REPAINT_STYLES
-from .photo_checks import image_refs, paired_jobs
+from .photo_checks import image_refs, image_tooltip, paired_jobs
 from .runner import Runner
-from .widgets import tooltip_for, widget
+from .widgets import widget
 
 COSPLAY = models.model("wanx-style-cosplay-v1")
 REPAINT = models.model("wanx-style-repaint-v1")
@@ -39,11 +39,14 @@ class Cosplay(PackNode):
         field = COSPLAY.field
         return {
             "required": {
-                "face": ("IMAGE", {"tooltip": tooltip_for(field("face"), "A clear photo of the face; one task each")}),
+                "face": (
+                    "IMAGE",
+                    {"tooltip": image_tooltip(field("face"), "A clear photo of the face; one task each")},
+                ),
                 "template": (
                     "IMAGE",
                     {
-                        "tooltip": tooltip_for(
+                        "tooltip": image_tooltip(
                             field("template"), "The character picture: one for all faces, or one each"
                         )
                     },
@@ -78,7 +81,7 @@ class StyleRepaint(PackNode):
         field = REPAINT.field
         return {
             "required": {
-                "portrait": ("IMAGE", {"tooltip": tooltip_for(field("portrait"), "The portrait; one task each")}),
+                "portrait": ("IMAGE", {"tooltip": image_tooltip(field("portrait"), "The portrait; one task each")}),
                 "style": widget(
                     field("style_index"),
                     "A preset style (the number is the service's style_index), or 'custom' to follow style_reference",
@@ -90,7 +93,7 @@ class StyleRepaint(PackNode):
                 "style_reference": (
                     "IMAGE",
                     {
-                        "tooltip": tooltip_for(
+                        "tooltip": image_tooltip(
                             field("style_reference"),
                             "With style 'custom': the picture whose style to take; one for all portraits, or one each",
                         )

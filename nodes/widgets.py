@@ -13,9 +13,9 @@ AUTO = "auto"  # a choice meaning "leave the field out: the model's own default 
 
 def tooltip_for(spec_field: Field, lead: str = "") -> str:
     """Lead text, then the field's documented rule, then UNCONFIRMED where no official page states it."""
-    note = spec_field.note[:1].upper() + spec_field.note[1:]  # not str.capitalize: it lowercases "URL"
+    note = spec_field.note[:1].upper() + spec_field.note[1:]  # not capitalize(): it lowercases "AI"
     parts = [lead or note or spec_field.name]
-    if spec_field.note and lead:
+    if note and lead:
         parts.append(note)
     limits = spec_field.limits_text()
     if limits:

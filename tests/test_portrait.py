@@ -93,7 +93,7 @@ def test_style_repaint_states_its_list_price_and_limits_from_its_row(pack):
     assert "list price ¥0.12 per image" in cls.DESCRIPTION
     required = cls.INPUT_TYPES()["required"]
     assert (
-        "256-5760 px per side (short side at most 3240), aspect at most 2:1, at most 10 MB"
+        "Each side 256-5760 px, the short side at most 3240 px, aspect at most 2:1, at most 10 MB"
         in (required["portrait"][1]["tooltip"])
     )
     assert cls.VALIDATE_INPUTS(style=required["style"][1]["default"]) is True

@@ -45,16 +45,19 @@ class ImageRule:
     max_aspect: float | None = None  # long side : short side
     source: str = ""
 
-    def limits_text(self) -> str:
-        """The rule in words, e.g. '256-5760 px per side (short side at most 3240), aspect at most 2:1, at most 10 MB'."""
+    def describe(self) -> str:
+        """The rule in words for tooltips and descriptions, e.g. 'each side 512-4096 px, at most 10 MB'."""
         parts = []
-        if self.min_side is not None or self.max_side is not None:
-            low, high = self.min_side, self.max_side
-            sides = f"{low}-{high} px" if low and high else (f"at least {low} px" if low else f"at most {high} px")
-            parts.append(
-                sides + " per side" + (f" (short side at most {self.max_short_side})" if self.max_short_side else "")
-            )
-        if self.max_aspect is not None:
+        if self.min_side is not None and self.max_side is not None:
+            bounds = "more than {} and less than {}" if self.strict else "{}-{}"
+            parts.append("each side " + bounds.format(self.min_side, self.max_side) + " px")
+        elif self.max_side is not None:
+            parts.append(f"each side at most {self.max_side} px")
+        elif self.min_side is not None:
+            parts.append(f"each side at least {self.min_side} px")
+        if self.max_short_side is not None:
+            parts.append(f"the short side at most {self.max_short_side} px")
+        if self.max_aspect:
             parts.append(f"aspect at most {self.max_aspect:g}:1")
         if self.max_mb is not None:
             parts.append(f"at most {self.max_mb:g} MB")
@@ -100,8 +103,6 @@ class Field:
         parts = []
         if self.enum is not None:
             parts.append("one of " + ", ".join(str(v) for v in self.enum))
-        if self.image is not None and self.image.limits_text():
-            parts.append(self.image.limits_text())
         if self.type == "image[]" and self.low is not None and self.high is not None:
             parts.append(f"{_num(self.low)}-{_num(self.high)} pictures")
         elif self.low is not None and self.high is not None:
