@@ -7,11 +7,11 @@ from typing import Any
 
 from . import models
 from .base import HIDDEN, PackNode, image_outputs, seed_input
-from .images import encode_mask, image_batch
+from .images import image_batch
+from .masks import encoded_masks
 from .models.portrait import ASPECT_KEEP, FACES
 from .photo_checks import image_refs, image_tooltip, paired_jobs
-from .portrait_shared import checked_masks
-from .runner import ImageRef, Runner, encode_all
+from .runner import Runner
 from .validation import Check, check_field
 from .widgets import model_widget, widget
 
@@ -155,9 +155,9 @@ class VirtualModel(PackNode):
         check = self.checked(values)
         spec = VIRTUAL_MODELS[model]
         photos = await image_refs(check, spec.field("image"), image)
-        masks = checked_masks(check, "mask", mask, image_batch(image))
-        limit = spec.field("mask").image.max_mb
-        mask_refs = [ImageRef(check.file_size("mask", e, limit)) for e in await encode_all(masks, encode_mask)]
+        mask_refs = await encoded_masks(check, "mask", mask, image)
+        for ref in mask_refs:
+            check.file_size("mask", ref.encoded, spec.field("mask").image.max_mb)
         pictures = {"image": photos, "mask": mask_refs}
         for name, batch in (("background", background), ("face_image", face_image)):
             if batch is not None:
