@@ -62,7 +62,7 @@ def _garment_masks():
 
 
 def test_virtual_model_v2_sends_each_photo_with_its_own_mask_and_the_v2_fields(pack, service, canvas):
-    images, _, task_ids, _ = run_node(
+    images, _, task_ids, *_ = run_node(
         pack,
         "DashScopeImgVirtualModel",
         image=_photo(batch=2),
@@ -225,7 +225,7 @@ def test_shoe_model_sends_both_views_from_two_inputs(pack, service):
 
 
 def test_shoe_model_template_batch_runs_one_task_each_with_a_batch_of_views(pack, service):
-    images, _, task_ids, _ = run_node(
+    images, _, task_ids, *_ = run_node(
         pack,
         "DashScopeImgShoeModel",
         template=_photo(600, 800, batch=2),

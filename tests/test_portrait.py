@@ -62,7 +62,7 @@ def test_every_documented_repaint_style_is_offered_with_a_stable_value(pack):
 
 def test_style_repaint_custom_reference_batch_runs_one_task_per_reference(pack, service, canvas):
     references = torch.cat([_photo(300, 300, 1), _photo(300, 300, 2)])
-    images, _, task_ids, _ = run_node(
+    images, _, task_ids, *_ = run_node(
         pack,
         "DashScopeImgStyleRepaint",
         portrait=_photo(),
@@ -82,7 +82,7 @@ def test_style_repaint_custom_reference_batch_runs_one_task_per_reference(pack, 
 
 
 def test_style_repaint_portrait_batch_runs_one_task_per_picture(pack, service):
-    images, _, task_ids, _ = run_node(
+    images, _, task_ids, *_ = run_node(
         pack, "DashScopeImgStyleRepaint", portrait=_photo(batch=3), style="2: anime (二次元)"
     )
     assert len(_submits(service)) == 3 and len(set(task_ids.splitlines())) == 3 and images.shape[0] == 3
@@ -213,7 +213,7 @@ def test_a_stopped_training_is_resumed_by_job_id_without_a_second_training(pack,
 
 
 def test_train_free_generation_runs_one_task_per_template(pack, service):
-    images, _, task_ids, _ = run_node(
+    images, _, task_ids, *_ = run_node(
         pack,
         "DashScopeImgFaceChainGenerate",
         mode="train-free (photos + template)",
