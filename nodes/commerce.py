@@ -1,21 +1,86 @@
-"""E-commerce nodes: virtual model (wanx-virtualmodel, virtualmodel-v2) and shoe model (shoemodel-v1)."""
+"""E-commerce nodes: virtual model (wanx-virtualmodel, virtualmodel-v2) and shoe model (shoemodel-v1), rendered
+from their rows in nodes/models/portrait.py."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from . import models
-from .base import HIDDEN, PackNode, image_outputs, model_tooltip, seed_input
-from .images import encode_image, encode_mask, image_batch
-from .masks import checked_masks
-from .photo_checks import check_resolution, spread
-from .runner import ImageRef, Job, Runner, encode_all
-from .validation import Check
+from .base import HIDDEN, PackNode, image_outputs, seed_input
+from .images import image_batch
+from .masks import encoded_masks
+from .models.portrait import ASPECT_KEEP, FACES
+from .photo_checks import image_refs, image_tooltip, paired_jobs
+from .runner import Runner
+from .validation import Check, check_field
+from .widgets import model_widget, widget
 
-VIRTUAL_MODELS = ["virtualmodel-v2", "wanx-virtualmodel"]
-SHORT_SIDES = {"wanx-virtualmodel": ["512", "1024"], "virtualmodel-v2": ["1024", "2048"]}
-FACES = ["none", "girl1", "girl2", "girl3", "boy1", "boy2", "boy3"]
-ASPECTS = ["keep", "2:1", "16:9", "4:3", "1:1", "3:4", "9:16", "1:2"]
+V1, V2 = models.model("wanx-virtualmodel"), models.model("virtualmodel-v2")
+VIRTUAL_MODELS = {spec.name: spec for spec in (V2, V1)}
+KEEP = "keep"  # the widget's name for the page's ASPECT_KEEP value (the service default: left out)
+NO_FACE = "none"
+# virtualmodel-v2's own inputs: with wanx-virtualmodel each must stay at the value that sends nothing.
+V2_ONLY = ("real_person", "bgstyle_scale", "style", "aspect_ratio")
+V1_SIDES, V2_SIDES = V1.field("short_side_size").enum, V2.field("short_side_size").enum
+
+
+def _virtual_model_inputs() -> dict[str, Any]:
+    field = V2.field
+    sides = list(dict.fromkeys([*V2_SIDES, *V1_SIDES]))
+    aspects = [KEEP, *(a for a in field("aspect_ratio").enum if a != ASPECT_KEEP)]
+    return {
+        "model": model_widget(list(VIRTUAL_MODELS.values()), "v2 adds background strength, mannequin, style, seed."),
+        "image": ("IMAGE", {"tooltip": image_tooltip(field("image"), "The real model photo; one task per photo")}),
+        "mask": ("MASK", {"tooltip": image_tooltip(field("mask"), "One mask for all photos, or one per photo")}),
+        "prompt": widget(field("prompt"), "Scene and body"),
+        "face_prompt": widget(field("face_prompt"), "The face", multiline=False),
+        "short_side_size": widget(
+            field("short_side_size"),
+            choices=sides,
+            tooltip=f"Output short side (sent as a string). wanx-virtualmodel: {' or '.join(V1_SIDES)}; "
+            f"virtualmodel-v2: {' or '.join(V2_SIDES)}.",
+        ),
+        "n": widget(field("n"), "Images per photo; each is billed"),
+        "predefined_face": widget(
+            V1.field("predefined_face"), "wanx-virtualmodel only: a preset face", choices=[NO_FACE, *FACES]
+        ),
+        "real_person": widget(field("real_person"), "virtualmodel-v2 only"),
+        "bgstyle_scale": widget(field("bgstyle_scale"), "virtualmodel-v2 only: how closely to follow the background"),
+        "aspect_ratio": widget(
+            field("aspect_ratio"),
+            f"virtualmodel-v2 only: output aspect. {KEEP} = {ASPECT_KEEP} (the service default: not sent)",
+            choices=aspects,
+            default=KEEP,
+        ),
+        "portrait_style": (
+            "BOOLEAN",
+            {
+                "default": True,
+                "tooltip": f"virtualmodel-v2 only: on = the service's {field('style').default!r} style (its "
+                "default: not sent); off = no style (sends style '').",
+            },
+        ),
+        "seed": seed_input(f"virtualmodel-v2 only: sent modulo {int(field('seed').high) + 1} (the service's range)."),
+    }
+
+
+def _virtual_model_values(values: dict[str, Any]) -> dict[str, Any]:
+    """Widget values -> field values (by field name) for ModelSpec.request; only the keys that are known."""
+    wire: dict[str, Any] = {k: values[k] for k in ("prompt", "face_prompt", "n", "short_side_size") if k in values}
+    wire.update({k: v.strip() for k, v in wire.items() if isinstance(v, str)})
+    if "predefined_face" in values:
+        wire["predefined_face"] = None if values["predefined_face"] == NO_FACE else values["predefined_face"]
+    if "real_person" in values:
+        wire["real_person"] = bool(values["real_person"])
+    if "bgstyle_scale" in values:
+        wire["bgstyle_scale"] = float(values["bgstyle_scale"])
+    if "portrait_style" in values:
+        wire["style"] = V2.field("style").default if values["portrait_style"] else ""
+    if "aspect_ratio" in values:
+        wire["aspect_ratio"] = ASPECT_KEEP if values["aspect_ratio"] == KEEP else values["aspect_ratio"]
+    if isinstance(values.get("seed"), int):
+        wire["seed"] = values["seed"] % (int(V2.field("seed").high) + 1)
+    return wire
 
 
 class VirtualModel(PackNode):
@@ -23,84 +88,47 @@ class VirtualModel(PackNode):
     DISPLAY_NAME = "DashScope Virtual Model (虚拟模特)"
     CATEGORY = "DashScope/E-commerce"
     DESCRIPTION = (
-        "Keep the garment of a real model photo and generate a new model, face and scene around it. Photo: 256-4096 px "
-        "per side, aspect 1:2 to 2:1, at most 5 MB, face at least 128 px. MASK: white = the garment to keep, the same "
-        "size as the photo (paint it in ComfyUI's mask editor, or use Person Segmentation). A batch of photos runs one "
-        "task each (one mask for all, or one per photo). prompt and face_prompt: under 100 characters each (English "
-        "recommended for v2). v1 output short side 512/1024, v2 1024/2048. Both models are free-trial only."
+        "Keep the garment of a real model photo and generate a new model, face and scene around it. The photo needs a "
+        "face of at least 128 px. MASK: white = the garment to keep, the same size as the photo (paint it in "
+        "ComfyUI's mask editor, or use Person Segmentation). A batch of photos runs one task each (one mask, "
+        "background and face for all, or one per photo). English prompts are recommended for v2. Inputs marked "
+        "'virtualmodel-v2 only' are refused with wanx-virtualmodel unless left at their defaults. Both models are "
+        "free-trial only."
     )
 
     @classmethod
     def INPUT_TYPES(cls) -> dict[str, Any]:
+        field = V2.field
         return {
-            "required": {
-                "model": (
-                    VIRTUAL_MODELS,
-                    {
-                        "default": "virtualmodel-v2",
-                        "tooltip": model_tooltip(
-                            VIRTUAL_MODELS, "v2 adds a background picture, mannequin mode, style and aspect."
-                        ),
-                    },
-                ),
-                "image": ("IMAGE", {"tooltip": "The real model photo; a batch runs one task per photo."}),
-                "mask": (
-                    "MASK",
-                    {
-                        "tooltip": "White (1) = the product / garment to keep. Same size as the photo; one mask for "
-                        "all photos, or one per photo."
-                    },
-                ),
-                "prompt": (
-                    "STRING",
-                    {"multiline": True, "default": "", "tooltip": "Scene and body, under 100 characters."},
-                ),
-                "face_prompt": ("STRING", {"default": "", "tooltip": "The face, under 100 characters."}),
-                "short_side_size": (
-                    ["1024", "512", "2048"],
-                    {"default": "1024", "tooltip": "Output short side: v1 512 or 1024; v2 1024 or 2048."},
-                ),
-                "n": ("INT", {"default": 1, "min": 1, "max": 4, "tooltip": "Images per photo (1-4); each is billed."}),
-                "predefined_face": (FACES, {"default": "none", "tooltip": "v1 only: a preset face."}),
-                "real_person": ("BOOLEAN", {"default": True, "tooltip": "v2 only: false = a mannequin."}),
-                "bgstyle_scale": (
-                    "FLOAT",
-                    {
-                        "default": 0.7,
-                        "min": 0.0,
-                        "max": 1.0,
-                        "step": 0.05,
-                        "tooltip": "v2 only: how closely to follow the background picture (0-1).",
-                    },
-                ),
-                "aspect_ratio": (ASPECTS, {"default": "keep", "tooltip": "v2 only: output aspect."}),
-                "portrait_style": (
-                    "BOOLEAN",
-                    {
-                        "default": True,
-                        "tooltip": "v2 only: the service's 'portrait' style (its default); off = no style.",
-                    },
-                ),
-                "seed": seed_input("v2 only (the service takes 0-10000000: larger seeds wrap around)."),
-            },
+            "required": _virtual_model_inputs(),
             "optional": {
-                "background": (
-                    "IMAGE",
-                    {
-                        "tooltip": "Optional background picture (long side at most 4096 px, aspect at most 2:1, at "
-                        "most 5 MB). One for every photo, or one per photo."
-                    },
-                ),
-                "face_image": (
-                    "IMAGE",
-                    {
-                        "tooltip": "v1 only, optional: a face to use (long side at most 2048 px); a predefined_face "
-                        "other than 'none' takes priority."
-                    },
-                ),
+                "background": ("IMAGE", {"tooltip": image_tooltip(field("background"), "Optional background picture")}),
+                "face_image": ("IMAGE", {"tooltip": image_tooltip(field("face_image"), "Optional")}),
             },
             "hidden": HIDDEN,
         }
+
+    @classmethod
+    def check_widgets(cls, check: Check, values: dict[str, Any]) -> None:
+        spec = VIRTUAL_MODELS.get(values.get("model", ""))
+        if spec is None:
+            return  # an unknown model is refused by the declared combo check
+        wire = _virtual_model_values(values)
+        for name in ("prompt", "face_prompt", "n", "short_side_size"):
+            if name in wire:
+                check_field(check, spec.field(name), wire[name])
+        if spec is V2 and wire.get("predefined_face"):
+            raise check.fail("predefined_face", f"is {wire['predefined_face']!r}; only wanx-virtualmodel takes it.")
+        if spec is V1:
+            for name in V2_ONLY:
+                if name in wire and wire[name] != V2.field(name).default:
+                    widget_name = "portrait_style" if name == "style" else name
+                    default = cls.INPUT_TYPES()["required"][widget_name][1]["default"]
+                    raise check.fail(
+                        widget_name,
+                        f"is {values[widget_name]!r}, a virtualmodel-v2 input; wanx-virtualmodel does not take it "
+                        f"(set it back to {default!r}).",
+                    )
 
     async def run(
         self,
@@ -121,59 +149,24 @@ class VirtualModel(PackNode):
         face_image=None,
         unique_id=None,
     ):
-        check = Check(self.DISPLAY_NAME)
-        check.choice("model", model, VIRTUAL_MODELS)
-        fields: dict[str, Any] = {
-            "prompt": check.text("prompt", prompt, 99, required=True),
-            "face_prompt": check.text("face_prompt", face_prompt, 99, required=True),
-        }
-        check.choice("short_side_size", short_side_size, SHORT_SIDES[model])
-        check.number("n", n, 1, 4)
-        images = image_batch(image)
-        check.batch("image", images)
-        for item in images:
-            check_resolution(check, "image", item, low=256, long_max=4096, max_ratio=2.0)
-        masks = checked_masks(check, "mask", mask, images)
-        per_photo: dict[str, list[Any]] = {}
-        if background is not None:
-            pictures = image_batch(background)
-            check.batch("background", pictures)
-            for picture in pictures:
-                check_resolution(check, "background", picture, low=1, long_max=4096, max_ratio=2.0)
-            encoded = [check.file_size("background", e, 5) for e in await encode_all(list(pictures), encode_image)]
-            per_photo["background_image_url"] = spread(check, "background", [ImageRef(e) for e in encoded], len(images))
-        if model == "wanx-virtualmodel":
-            check.choice("predefined_face", predefined_face, FACES)
-            if predefined_face != "none":
-                fields["predefined_face_id"] = predefined_face
-            if face_image is not None:
-                picture = image_batch(face_image)[0]
-                check_resolution(check, "face_image", picture, low=1, long_max=2048)
-                fields["face_image_url"] = ImageRef(check.file_size("face_image", encode_image(picture), 5))
-        else:
-            # UNCONFIRMED placement: the doc lists these among the input fields, so they go in input.
-            fields.update(
-                realPerson=bool(real_person),
-                bgstyle_scale=float(check.number("bgstyle_scale", bgstyle_scale, 0.0, 1.0)),
-                aspect_ratio=check.choice("aspect_ratio", aspect_ratio, ASPECTS),
-                style="portrait" if portrait_style else "",
-                seed=int(seed) % 10_000_001,
-            )
-        encoded_masks = [check.file_size("mask", e, 5) for e in await encode_all(masks, encode_mask)]
-        jobs = []
-        for index, picture in enumerate(await encode_all(list(images), encode_image)):
-            body = {
-                "model": model,
-                "input": {
-                    "base_image_url": ImageRef(check.file_size("image", picture, 5)),
-                    "mask_image_url": ImageRef(encoded_masks[index]),
-                    **fields,
-                    **{key: refs[index] for key, refs in per_photo.items()},
-                },
-                "parameters": {"short_side_size": short_side_size, "n": int(n)},
-            }
-            jobs.append(Job(models.model(model), body, label=f"photo {index + 1}"))
+        values = dict(model=model, prompt=prompt, face_prompt=face_prompt, short_side_size=short_side_size, n=n)
+        values.update(predefined_face=predefined_face, real_person=real_person, bgstyle_scale=bgstyle_scale)
+        values.update(aspect_ratio=aspect_ratio, seed=seed, portrait_style=portrait_style)
+        check = self.checked(values)
+        spec = VIRTUAL_MODELS[model]
+        photos = await image_refs(check, spec.field("image"), image)
+        mask_refs = await encoded_masks(check, "mask", mask, image)
+        for ref in mask_refs:
+            check.file_size("mask", ref.encoded, spec.field("mask").image.max_mb)
+        pictures = {"image": photos, "mask": mask_refs}
+        for name, batch in (("background", background), ("face_image", face_image)):
+            if batch is not None:
+                pictures[name] = await image_refs(check, spec.field(name), batch)
+        jobs = paired_jobs(check, spec, pictures, _virtual_model_values(values), count=len(photos))
         return image_outputs(await Runner(self.DISPLAY_NAME, unique_id).run(jobs))
+
+
+SHOE = models.model("shoemodel-v1")
 
 
 class ShoeModel(PackNode):
@@ -182,60 +175,46 @@ class ShoeModel(PackNode):
     CATEGORY = "DashScope/E-commerce"
     DESCRIPTION = (
         "shoemodel-v1: put your shoes on a model. Template: legs and feet (knees visible) or a standing person. Shoes: "
-        "1-2 views (a batch, or 'shoes' plus 'shoes_2'). All pictures: aspect between 2:3 and 3:2, at most 5 MB. "
-        + models.model("shoemodel-v1").status_note()
-        + "."
+        "1-2 views (a batch, or 'shoes' plus 'shoes_2'). Status: " + SHOE.status_note() + "."
     )
 
     @classmethod
     def INPUT_TYPES(cls) -> dict[str, Any]:
+        field = SHOE.field
         return {
             "required": {
-                "template": (
-                    "IMAGE",
-                    {"tooltip": "The model's legs and feet, or a standing person; a batch runs one task per template."},
-                ),
-                "shoes": ("IMAGE", {"tooltip": "The shoe, 1-2 views (a batch)."}),
-                "n": (
-                    "INT",
-                    {"default": 1, "min": 1, "max": 4, "tooltip": "Images per template (1-4); each is billed."},
-                ),
-                "scale": (
-                    "FLOAT",
-                    {"default": 5.0, "min": 2.0, "max": 8.0, "step": 0.5, "tooltip": "Colour strength (2-8)."},
+                "template": ("IMAGE", {"tooltip": image_tooltip(field("template"), "Legs and feet; one task each")}),
+                "shoes": ("IMAGE", {"tooltip": image_tooltip(field("shoes"), "The shoe's views (a batch)")}),
+                "n": widget(field("n"), "Images per template; each is billed"),
+            },
+            "optional": {
+                "shoes_2": ("IMAGE", {"tooltip": "Another view of the same shoe (counts toward the 1-2 views)."}),
+                # Where scale goes is not settled by the page: sent only when the user sets it.
+                "scale": widget(
+                    field("scale"), "Advanced. 0 = off: not sent", default=0.0, min=0.0, step=0.5, advanced=True
                 ),
             },
-            "optional": {"shoes_2": ("IMAGE", {"tooltip": "Another view of the same shoe."})},
             "hidden": HIDDEN,
         }
 
-    async def run(self, template, shoes, n, scale, shoes_2=None, unique_id=None):
-        check = Check(self.DISPLAY_NAME)
-        templates = image_batch(template)
-        check.batch("template", templates)
-        views = list(image_batch(shoes)) + (list(image_batch(shoes_2)) if shoes_2 is not None else [])
-        if not 1 <= len(views) <= 2:
-            raise check.fail(
-                "shoes", f"and shoes_2 hold {len(views)} views in all; the service takes 1 or 2 (fewer than 3)."
-            )
-        check.number("n", n, 1, 4)
-        check.number("scale", scale, 2.0, 8.0)
-        # The spec states only the aspect range [2:3, 3:2] and <5 MB; the pixel range is assumed (UNCONFIRMED).
-        for name, item in [("template", t) for t in templates] + [("shoes", v) for v in views]:
-            check_resolution(check, name, item, low=64, long_max=4096, max_ratio=1.5)
-        shoe_refs = [ImageRef(check.file_size("shoes", e, 5)) for e in await encode_all(views, encode_image)]
-        jobs = []
-        for index, picture in enumerate(await encode_all(list(templates), encode_image)):
-            body = {
-                "model": "shoemodel-v1",
-                "input": {
-                    "template_image_url": ImageRef(check.file_size("template", picture, 5)),
-                    "shoe_image_url": shoe_refs,
-                },
-                # UNCONFIRMED: the spec is unsure whether scale belongs in parameters; that is where it is sent.
-                "parameters": {"n": int(n), "scale": float(scale)},
-            }
-            jobs.append(Job(models.model("shoemodel-v1"), body, label=f"template {index + 1}"))
+    @classmethod
+    def check_widgets(cls, check: Check, values: dict[str, Any]) -> None:
+        if "n" in values:
+            check_field(check, SHOE.field("n"), values["n"])
+        if values.get("scale"):
+            check_field(check, SHOE.field("scale"), values["scale"])
+
+    async def run(self, template, shoes, n, shoes_2=None, scale=0.0, unique_id=None):
+        values = {"n": n, "scale": scale or None}
+        check = self.checked(values)
+        views = [image_batch(shoes)] + ([image_batch(shoes_2)] if shoes_2 is not None else [])
+        shoes_field = SHOE.field("shoes")
+        count = sum(int(v.shape[0]) for v in views)
+        if not shoes_field.low <= count <= shoes_field.high:
+            raise check.fail("shoes", f"and shoes_2 hold {count} views in all; the service takes 1-2 (fewer than 3).")
+        shoe_refs = [ref for batch in views for ref in await image_refs(check, shoes_field, batch)]
+        templates = await image_refs(check, SHOE.field("template"), template)
+        jobs = paired_jobs(check, SHOE, {"template": templates}, {**values, "shoes": shoe_refs})
         return image_outputs(await Runner(self.DISPLAY_NAME, unique_id).run(jobs))
 
 

@@ -10,25 +10,16 @@ from typing import Any
 from . import models
 from .base import HIDDEN, PackNode, image_outputs, model_tooltip
 from .client import TaskOutcome
-from .images import Encoded, batch_images, encode_image, image_batch
-from .photo_checks import check_resolution
-from .runner import Fetch, ImageRef, Job, JobResult, Runner, encode_all
-from .validation import Check
+from .images import Encoded, batch_images, image_batch
+from .models.portrait import FACECHAIN_PRESETS, LORA_TEMPLATE_STYLE, TRAIN_FREE_STYLE
+from .photo_checks import image_refs, image_tooltip, paired_jobs
+from .runner import Fetch, Job, JobResult, Runner
+from .validation import Check, check_field
+from .widgets import widget
 
-# Training photo count: the spec gives none (UNCONFIRMED); FaceChain's own guidance is a handful of clear photos.
-MAX_TRAINING_PHOTOS = 20
-
-
-def _photos(check: Check, name: str, photos: Any, most: int, max_side: int) -> list[Any]:
-    batch = image_batch(photos)
-    check.batch(name, batch, most)
-    for item in batch:
-        check_resolution(check, name, item, low=256, long_max=max_side)
-    return list(batch)
-
-
-async def _encoded(check: Check, name: str, items: list[Any], max_mb: float) -> list[Encoded]:
-    return [check.file_size(name, e, max_mb) for e in await encode_all(items, encode_image)]
+DETECT = models.model("facechain-facedetect")
+FINETUNE = models.model("facechain-finetune")
+GENERATION = models.model("facechain-generation")
 
 
 # ---- face check -----------------------------------------------------------------------------
@@ -64,10 +55,10 @@ class FaceChainFaceCheck(PackNode):
     DISPLAY_NAME = "DashScope FaceChain Face Check (人脸检测)"
     CATEGORY = "DashScope/Portrait"
     DESCRIPTION = (
-        "facechain-facedetect: check 1-5 photos before training or train-free generation: which show one usable face "
-        "and why the others fail. Photos: 256-4096 px per side, at most 5 MB. Outputs the passing photos, a report and "
-        "the count. When no photo passes (or, with require_all, any fails) the node stops the workflow, so no paid "
-        "training or generation starts on unusable photos."
+        "facechain-facedetect: check photos before training or train-free generation: which show one usable face "
+        "and why the others fail. Outputs the passing photos, a report and the count. When no photo passes (or, with "
+        "require_all, any fails) the node stops the workflow, so no paid training or generation starts on unusable "
+        "photos."
     )
     RETURN_TYPES = ("IMAGE", "STRING", "INT", "BOOLEAN")
     RETURN_NAMES = ("passed_photos", "report", "passed", "all_passed")
@@ -84,7 +75,13 @@ class FaceChainFaceCheck(PackNode):
             "required": {
                 "photos": (
                     "IMAGE",
-                    {"tooltip": "1-5 photos of the person (a batch), 256-4096 px per side, at most 5 MB each."},
+                    {
+                        "tooltip": image_tooltip(
+                            DETECT.field("photos"),
+                            f"Photos of the person (a batch of at most {int(FINETUNE.field('photos').high)}, the "
+                            "most training takes)",
+                        )
+                    },
                 ),
                 "require_all": (
                     "BOOLEAN",
@@ -99,12 +96,14 @@ class FaceChainFaceCheck(PackNode):
         }
 
     async def run(self, photos, require_all=False, unique_id=None):
-        check = Check(self.DISPLAY_NAME)
-        items = _photos(check, "photos", photos, 5, 4096)
-        refs = [ImageRef(e) for e in await _encoded(check, "photos", items, 5)]
-        spec = models.model("facechain-facedetect")
-        body = {"model": spec.name, "input": {"images": refs}, "parameters": {}}
-        [result] = await Runner(self.DISPLAY_NAME, unique_id).run([Job(spec, body)], collect=collect_face_check)
+        check = self.checked({"require_all": require_all})
+        # The detect page states no count: the node takes at most what the next step (training) may use.
+        check.batch("photos", image_batch(photos), int(FINETUNE.field("photos").high))
+        refs = await image_refs(check, DETECT.field("photos"), photos)
+        items = list(image_batch(photos))
+        # The page shows "parameters" as {} for this model: sent as shown.
+        job = Job(DETECT, DETECT.request({"photos": refs}, extra={"parameters": {}}))
+        [result] = await Runner(self.DISPLAY_NAME, unique_id).run([job], collect=collect_face_check)
         passed, report = face_report(len(items), result.extra["is_face"], result.extra["reasons"])
         if not passed or (require_all and len(passed) < len(items)):
             # The service answered; the photos are the problem. Stopping here keeps a paid step from running on them.
@@ -131,8 +130,8 @@ class FaceChainTrain(PackNode):
     DESCRIPTION = (
         "facechain-finetune: train a person's likeness (LoRA) from their photos (run Face Check first). Returns a "
         "resource id, also shown on the node: copy it into FaceChain Generate's resource_id (LoRA modes) to re-use "
-        "it in any workflow without training again. Training takes minutes; the node shows its progress. Photos: "
-        "1-20, 256-4096 px per side, at most 5 MB each. Billed per training."
+        "it in any workflow without training again. Training takes minutes; the node shows its progress. Billed "
+        "per training."
     )
     RETURN_TYPES = ("STRING",)
     RETURN_NAMES = ("resource_id",)
@@ -144,7 +143,11 @@ class FaceChainTrain(PackNode):
             "required": {
                 "photos": (
                     "IMAGE",
-                    {"tooltip": "Photos of one person, frontal, one face each (a batch of 1-20), sent as one zip."},
+                    {
+                        "tooltip": image_tooltip(
+                            FINETUNE.field("photos"), "Photos of one person, frontal, one face each"
+                        )
+                    },
                 ),
                 "timeout_minutes": (
                     "INT",
@@ -172,13 +175,11 @@ class FaceChainTrain(PackNode):
         }
 
     async def run(self, photos, timeout_minutes, job_id="", unique_id=None):
-        check = Check(self.DISPLAY_NAME)
-        check.number("timeout_minutes", timeout_minutes, 5, 600)
+        check = self.checked({"timeout_minutes": timeout_minutes, "job_id": job_id})
         resume = (job_id or "").strip()
         archive = b""
         if not resume:
-            items = _photos(check, "photos", photos, MAX_TRAINING_PHOTOS, 4096)
-            archive = photo_zip(await _encoded(check, "photos", items, 5))
+            archive = photo_zip([ref.encoded for ref in await image_refs(check, FINETUNE.field("photos"), photos)])
 
         def call(client, report, cancelled) -> str:
             job = resume or client.create_fine_tune(archive, cancelled=cancelled, on_progress=report)
@@ -193,18 +194,6 @@ class FaceChainTrain(PackNode):
 
 # ---- generation -----------------------------------------------------------------------------
 
-FACECHAIN_PRESETS = [
-    "f_idcard_male",
-    "f_business_male",
-    "f_idcard_female",
-    "f_business_female",
-    "m_springflower_female",
-    "f_summersport_female",
-    "f_autumnleaf_female",
-    "m_winterchinese_female",
-    "f_hongkongvintage_female",
-    "f_lightportray_female",
-]
 TRAIN_FREE, LORA_PRESET, LORA_TEMPLATE = FACECHAIN_MODES = [
     "train-free (photos + template)",
     "LoRA + preset style",
@@ -217,15 +206,14 @@ class FaceChainGenerate(PackNode):
     DISPLAY_NAME = "DashScope FaceChain Generate (人物写真)"
     CATEGORY = "DashScope/Portrait"
     DESCRIPTION = (
-        "facechain-generation: portraits of a person. Train-free: 1-5 photos (256-2048 px, at most 3 MB each) plus a "
-        "template picture (512x512 to 1680x1260 px, at most 5 MB). LoRA modes: a resource id from FaceChain Train with "
-        "a preset style (768x1024) or a template. A batch of templates runs one task each. n 1-5 per task. "
-        + models.model("facechain-generation").status_note()
-        + "."
+        "facechain-generation: portraits of a person. Train-free: photos of the person plus a template picture. LoRA "
+        "modes: a resource id from FaceChain Train with a preset style (768x1024) or a template. A batch of templates "
+        f"runs one task each. {GENERATION.status_note()}."
     )
 
     @classmethod
     def INPUT_TYPES(cls) -> dict[str, Any]:
+        field = GENERATION.field
         return {
             "required": {
                 "mode": (
@@ -233,14 +221,18 @@ class FaceChainGenerate(PackNode):
                     {
                         "default": TRAIN_FREE,
                         "tooltip": model_tooltip(
-                            ["facechain-generation"],
+                            [GENERATION.name],
                             "Where the likeness comes from: the photos input (no training), or a trained resource id.",
                         ),
                     },
                 ),
                 "preset_style": (
-                    FACECHAIN_PRESETS,
-                    {"default": "f_business_female", "tooltip": "'LoRA + preset style' only."},
+                    list(FACECHAIN_PRESETS),
+                    {
+                        "default": "f_business_female",
+                        "tooltip": "'LoRA + preset style' only: one of the page's preset styles (the template modes "
+                        "set parameters.style themselves).",
+                    },
                 ),
                 "resource_id": (
                     "STRING",
@@ -250,67 +242,53 @@ class FaceChainGenerate(PackNode):
                         "likeness without training again.",
                     },
                 ),
-                "n": (
-                    "INT",
-                    {"default": 1, "min": 1, "max": 5, "tooltip": "Portraits per task (1-5); each is billed."},
-                ),
-                "skin_retouch": ("BOOLEAN", {"default": True, "tooltip": "Train-free only: smooth the skin."}),
+                # The service's default is 4 portraits; the node defaults to 1 so a first run bills one.
+                "n": widget(field("n"), "Portraits per task; each is billed", default=1),
+                "skin_retouch": widget(field("skin_retouch")),
             },
             "optional": {
-                "photos": (
-                    "IMAGE",
-                    {"tooltip": "Train-free: 1-5 frontal single-face photos, 256-2048 px per side, at most 3 MB each."},
-                ),
+                "photos": ("IMAGE", {"tooltip": image_tooltip(field("photos"), "Train-free: photos of the person")}),
                 "template": (
                     "IMAGE",
-                    {
-                        "tooltip": "Template modes: the portrait to put the face into, 512x512 to 1680x1260 px, one "
-                        "clear face, at most 5 MB. A batch runs one task per template."
-                    },
+                    {"tooltip": image_tooltip(field("template"), "Template modes: the portrait to put the face into")},
                 ),
             },
             "hidden": HIDDEN,
         }
 
+    @classmethod
+    def check_widgets(cls, check: Check, values: dict[str, Any]) -> None:
+        if "n" in values:
+            check_field(check, GENERATION.field("n"), values["n"])
+        lora = values.get("mode") in (LORA_PRESET, LORA_TEMPLATE)
+        if lora and "resource_id" in values and not (values["resource_id"] or "").strip():
+            raise check.fail("resource_id", "is empty; LoRA modes need the resource id from FaceChain Train.")
+
+    @staticmethod
+    def values(mode: str, preset_style: str, resource_id: str, n: int, skin_retouch: bool) -> dict[str, Any]:
+        """Field values of one mode: LoRA modes send resources, train-free sends skin_retouch (and no resources)."""
+        if mode == TRAIN_FREE:
+            return {"n": n, "style": TRAIN_FREE_STYLE, "skin_retouch": bool(skin_retouch)}
+        lora = {"n": n, "resources": [{"resource_id": resource_id.strip(), "resource_type": "facelora"}]}
+        if mode == LORA_PRESET:
+            # The page lists size for the preset styles only, with the one value they produce.
+            return {**lora, "style": preset_style, "size": GENERATION.field("size").enum[0]}
+        return {**lora, "style": LORA_TEMPLATE_STYLE}
+
     async def run(self, mode, preset_style, resource_id, n, skin_retouch, photos=None, template=None, unique_id=None):
-        check = Check(self.DISPLAY_NAME)
-        check.choice("mode", mode, FACECHAIN_MODES)
-        check.number("n", n, 1, 5)
-        body: dict[str, Any] = {"model": "facechain-generation", "input": {}, "parameters": {"n": int(n)}}
-        if mode == TRAIN_FREE:
-            if photos is None:
-                raise check.fail("photos", "is not connected; train-free mode needs 1-5 photos of the person.")
-            # The spec says "ignored there" of resources: none are sent in train-free mode.
-            body["parameters"].update(style="train_free_portrait_url_template", skin_retouch=bool(skin_retouch))
-        else:
-            resource = (resource_id or "").strip()
-            if not resource:
-                raise check.fail("resource_id", "is empty; LoRA modes need the resource id from FaceChain Train.")
-            body["resources"] = [{"resource_id": resource, "resource_type": "facelora"}]
-            if mode == LORA_PRESET:
-                style = check.choice("preset_style", preset_style, FACECHAIN_PRESETS)
-                body["parameters"].update(style=style, size="768*1024")
-            else:
-                body["parameters"]["style"] = "portrait_url_template"
-        templates: list[ImageRef | None] = [None]
+        widgets = dict(mode=mode, preset_style=preset_style, resource_id=resource_id, n=n, skin_retouch=skin_retouch)
+        check = self.checked(widgets)
+        if mode == TRAIN_FREE and photos is None:
+            raise check.fail("photos", "is not connected; train-free mode needs photos of the person.")
+        if mode != LORA_PRESET and template is None:
+            raise check.fail("template", f"is not connected; mode '{mode}' needs a template picture.")
+        values = self.values(**widgets)
+        pictures = {}
         if mode != LORA_PRESET:
-            if template is None:
-                raise check.fail("template", f"is not connected; mode '{mode}' needs a template picture.")
-            pictures = image_batch(template)
-            check.batch("template", pictures)
-            for picture in pictures:
-                check_resolution(check, "template", picture, low=512, long_max=1680, short_max=1260)
-            templates = [ImageRef(e) for e in await _encoded(check, "template", list(pictures), 5)]
+            pictures["template"] = await image_refs(check, GENERATION.field("template"), template)
         if mode == TRAIN_FREE:
-            items = _photos(check, "photos", photos, 5, 2048)
-            body["input"]["user_urls"] = [ImageRef(e) for e in await _encoded(check, "photos", items, 3)]
-        spec = models.model("facechain-generation")
-        jobs = []
-        for index, picture in enumerate(templates):
-            job_body = {**body, "input": {**body["input"]}}
-            if picture is not None:
-                job_body["input"]["template_url"] = picture
-            jobs.append(Job(spec, job_body, label=f"template {index + 1}"))
+            values["photos"] = await image_refs(check, GENERATION.field("photos"), photos)
+        jobs = paired_jobs(check, GENERATION, pictures, values, count=len(pictures.get("template", [None])))
         return image_outputs(await Runner(self.DISPLAY_NAME, unique_id).run(jobs))
 
 

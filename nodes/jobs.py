@@ -24,6 +24,8 @@ def check_images(check: Check, name: str, images: torch.Tensor, rule: ImageRule 
             check.sides(
                 name, picture.shape[0], picture.shape[1], low, high, max_ratio=rule.max_aspect, strict=rule.strict
             )
+            if rule.max_short_side is not None:
+                check.short_side(name, picture.shape[0], picture.shape[1], high, rule.max_short_side)
     return batch
 
 

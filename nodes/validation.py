@@ -36,7 +36,7 @@ class Check:
     def choice(self, name: str, value: str, options: Iterable[str]) -> str:
         options = list(options)
         if value not in options:
-            shown = ", ".join(options[:12]) + (" …" if len(options) > 12 else "")
+            shown = ", ".join(str(o) for o in options[:12]) + (" …" if len(options) > 12 else "")
             raise self.fail(name, f"is {value!r}; allowed values: {shown}.")
         return value
 
@@ -77,6 +77,15 @@ class Check:
                     name,
                     f"is {width}x{height} px (ratio {ratio:.2f}:1); the aspect may be at most {max_ratio:g}:1.",
                 )
+
+    def short_side(self, name: str, height: int, width: int, long_max: int, short_max: int) -> None:
+        """A range like "256x256 to 5760x3240" holds in either orientation: the short side at most ``short_max``."""
+        if min(height, width) > short_max:
+            raise self.fail(
+                name,
+                f"is {width}x{height} px; the largest size accepted is {long_max}x{short_max} px (short side at most "
+                f"{short_max} px). Downscale it first.",
+            )
 
     def file_size(self, name: str, encoded: Encoded, max_mb: float) -> Encoded:
         size_mb = len(encoded.data) / (1024 * 1024)

@@ -18,7 +18,7 @@ def given(value: Any) -> Any:
 
 def tooltip_for(spec_field: Field, lead: str = "") -> str:
     """Lead text, then the field's documented rule, then UNCONFIRMED where no official page states it."""
-    note = spec_field.note[:1].upper() + spec_field.note[1:]  # not str.capitalize(): it lowers "MB", "UNCONFIRMED"
+    note = spec_field.note[:1].upper() + spec_field.note[1:]  # not capitalize(): it lowers "AI", "MB", "URL"
     parts = [lead or note or spec_field.name]
     if note and lead:
         parts.append(note)

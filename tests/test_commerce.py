@@ -38,7 +38,17 @@ V2 = dict(
     portrait_style=False,
     seed=10_000_005,
 )
-V1 = dict(V2, model="wanx-virtualmodel", short_side_size="512", predefined_face="girl2")
+# wanx-virtualmodel: the v2-only inputs at the values that send nothing.
+V1 = dict(
+    V2,
+    model="wanx-virtualmodel",
+    short_side_size="512",
+    predefined_face="girl2",
+    real_person=True,
+    bgstyle_scale=0.7,
+    aspect_ratio="keep",
+    portrait_style=True,
+)
 
 
 def _garment_masks():
@@ -66,7 +76,8 @@ def test_virtual_model_v2_sends_each_photo_with_its_own_mask_and_the_v2_fields(p
     for submit in submits:
         body = submit.json
         assert submit.path.endswith("/virtualmodel/generation") and body["model"] == "virtualmodel-v2"
-        assert body["parameters"] == {"short_side_size": "1024", "n": 1}  # a string, as the service requires
+        # short_side_size a string, as the page requires; n = 1 is the service default, so it is left out.
+        assert body["parameters"] == {"short_side_size": "1024"}
         sent = body["input"]
         assert sent["prompt"] == V2["prompt"] and sent["face_prompt"] == V2["face_prompt"]
         assert sent["realPerson"] is False and sent["bgstyle_scale"] == 0.4 and sent["aspect_ratio"] == "3:4"
@@ -113,13 +124,82 @@ def test_one_mask_and_one_background_serve_a_batch_of_photos(pack, service):
     sent = [s.json["input"] for s in _submits(service)]
     assert len(sent) == 3 and len({s["base_image_url"] for s in sent}) == 3
     assert len({s["mask_image_url"] for s in sent}) == 1 and len({s["background_image_url"] for s in sent}) == 1
-    assert all(s["style"] == "portrait" for s in sent)
+    assert all("style" not in s for s in sent)  # 'portrait' is the service default: left out
 
 
 def test_virtual_model_states_its_trial_status(pack):
     cls = pack.NODE_CLASS_MAPPINGS["DashScopeImgVirtualModel"]
     tooltip = cls.INPUT_TYPES()["required"]["model"][1]["tooltip"]
     assert "free trial" in tooltip and "wanx-virtualmodel" in tooltip and "virtualmodel-v2" in tooltip
+
+
+def test_virtual_model_v2_sends_the_official_aspect_values_and_leaves_keep_out(pack, service):
+    """The page's aspect values are 比例不变 (the default), 2:1 … 1:2: 'keep' is not one of them."""
+    mask = torch.ones(600, 400)
+    run_node(pack, "DashScopeImgVirtualModel", image=_photo(), mask=mask, **{**V2, "aspect_ratio": "keep"})
+    run_node(pack, "DashScopeImgVirtualModel", image=_photo(), mask=mask, **{**V2, "aspect_ratio": "9:16"})
+    keep, portrait = (s.json["input"] for s in _submits(service))
+    assert "aspect_ratio" not in keep and portrait["aspect_ratio"] == "9:16"
+
+
+def test_virtual_model_v2_defaults_send_only_the_required_and_user_set_fields(pack, service):
+    defaults = {**V2, "real_person": True, "bgstyle_scale": 0.7, "aspect_ratio": "keep", "portrait_style": True}
+    run_node(pack, "DashScopeImgVirtualModel", image=_photo(), mask=torch.ones(600, 400), **defaults)
+    [submit] = _submits(service)
+    # The v2 fields sit in input (as on the page); at their service defaults they are left out.
+    assert set(submit.json["input"]) == {"base_image_url", "mask_image_url", "prompt", "face_prompt", "seed"}
+    assert submit.json["parameters"] == {"short_side_size": "1024"}
+
+
+def test_virtual_model_v2_sends_a_face_image_too(pack, service):
+    """The page lists face_image_url for both versions (only predefined_face_id is V1 only)."""
+    run_node(
+        pack,
+        "DashScopeImgVirtualModel",
+        image=_photo(batch=2),
+        mask=torch.ones(600, 400),
+        face_image=_photo(300, 300, 4),
+        **V2,
+    )
+    sent = [s.json["input"] for s in _submits(service)]
+    assert len(sent) == 2 and all(s["face_image_url"].startswith("oss://") for s in sent)
+    assert _uploaded(service, sent[0]["face_image_url"]).shape[:2] == (300, 300)
+
+
+def _widgets(cls) -> dict:
+    """Every widget at its default value (what a freshly placed node queues)."""
+    declared = {**cls.INPUT_TYPES()["required"], **cls.INPUT_TYPES().get("optional", {})}
+    return {k: v[1]["default"] for k, v in declared.items() if len(v) > 1 and "default" in v[1]}
+
+
+@pytest.mark.parametrize("model", ["virtualmodel-v2", "wanx-virtualmodel"])
+def test_virtual_model_default_widgets_are_valid_for_every_model(pack, model):
+    cls = pack.NODE_CLASS_MAPPINGS["DashScopeImgVirtualModel"]
+    values = {**_widgets(cls), "model": model, "prompt": "a walk on the beach", "face_prompt": "smiling"}
+    assert cls.VALIDATE_INPUTS(**values) is True
+    del values["prompt"]  # fed by another node: unknown at queue time
+    assert cls.VALIDATE_INPUTS(**values) is True
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        ({"prompt": "p" * 100}, ("prompt", "99")),
+        ({"face_prompt": ""}, ("face_prompt", "empty")),
+        ({"model": "virtualmodel-v2", "short_side_size": "512"}, ("short_side_size", "1024, 2048")),
+        ({"model": "wanx-virtualmodel", "short_side_size": "2048"}, ("short_side_size", "512, 1024")),
+        ({"model": "wanx-virtualmodel", "aspect_ratio": "1:1"}, ("aspect_ratio", "virtualmodel-v2", "'keep'")),
+        ({"model": "wanx-virtualmodel", "portrait_style": False}, ("portrait_style", "virtualmodel-v2")),
+        ({"model": "virtualmodel-v2", "predefined_face": "girl1"}, ("predefined_face", "wanx-virtualmodel")),
+        ({"n": 5}, ("'n'", "1 and 4")),
+    ],
+)
+def test_virtual_model_refuses_bad_widgets_at_queue_time(pack, change, words):
+    cls = pack.NODE_CLASS_MAPPINGS["DashScopeImgVirtualModel"]
+    values = {**_widgets(cls), "prompt": "a walk on the beach", "face_prompt": "smiling", **change}
+    message = cls.VALIDATE_INPUTS(**values)
+    assert isinstance(message, str) and message.startswith(cls.DISPLAY_NAME), message
+    assert all(word in message for word in words), message
 
 
 # ---- shoe model ------------------------------------------------------------------------------------
@@ -160,10 +240,32 @@ def test_shoe_model_template_batch_runs_one_task_each_with_a_batch_of_views(pack
     assert submits[0].json["input"]["template_image_url"] != submits[1].json["input"]["template_image_url"]
 
 
+def test_shoe_model_sends_scale_only_when_the_user_sets_it(pack, service):
+    """scale's place in the body is UNCONFIRMED: off (0) by default, and then not sent at all."""
+    cls = pack.NODE_CLASS_MAPPINGS["DashScopeImgShoeModel"]
+    option = cls.INPUT_TYPES()["optional"]["scale"][1]
+    assert option["default"] == 0 and option["advanced"] is True and "UNCONFIRMED" in option["tooltip"]
+    run_node(pack, "DashScopeImgShoeModel", template=_photo(600, 800), shoes=_photo(400, 400), n=1)
+    run_node(pack, "DashScopeImgShoeModel", template=_photo(600, 800), shoes=_photo(400, 400), n=1, scale=3.0)
+    unset, chosen = (s.json for s in _submits(service))
+    assert unset["parameters"] == {"n": 1}  # the page marks the count as required: always sent
+    assert "scale" not in unset["input"] and "scale" not in unset
+    assert chosen["parameters"] == {"n": 1, "scale": 3.0}
+
+
+def test_shoe_model_widgets_are_checked_at_queue_time(pack):
+    cls = pack.NODE_CLASS_MAPPINGS["DashScopeImgShoeModel"]
+    assert cls.VALIDATE_INPUTS(n=1, scale=0.0) is True and cls.VALIDATE_INPUTS(n=4, scale=8.0) is True
+    message = cls.VALIDATE_INPUTS(n=1, scale=1.5)
+    assert isinstance(message, str) and message.startswith(cls.DISPLAY_NAME) and "scale" in message
+    assert "between 2.0 and 8.0" in message
+    assert "'n'" in cls.VALIDATE_INPUTS(n=5, scale=0.0)
+
+
 # ---- bad inputs: refused before any request -----------------------------------------------------
 
 MASK = torch.ones(600, 400)
-SHOE = dict(template=_photo(600, 800), shoes=_photo(400, 400), n=1, scale=5.0)
+SHOE = dict(template=_photo(600, 800), shoes=_photo(400, 400), n=1)
 BAD = [
     ("DashScopeImgVirtualModel", dict(image=_photo(), mask=torch.ones(500, 400), **V2), ("mask", "must match")),
     ("DashScopeImgVirtualModel", dict(image=_photo(), mask=torch.zeros(600, 400), **V2), ("mask", "empty")),
@@ -201,7 +303,7 @@ BAD = [
         dict(image=_photo(), mask=MASK, face_image=_photo(2100, 300), **V1),
         ("face_image", "2048"),
     ),
-    ("DashScopeImgShoeModel", dict(SHOE, shoes=_photo(400, 400, batch=3)), ("shoes", "1 or 2")),
+    ("DashScopeImgShoeModel", dict(SHOE, shoes=_photo(400, 400, batch=3)), ("shoes", "3 views", "1-2")),
     (
         "DashScopeImgShoeModel",
         dict(SHOE, shoes=_photo(400, 400, batch=2), shoes_2=_photo(400, 400)),
@@ -210,6 +312,22 @@ BAD = [
     ("DashScopeImgShoeModel", dict(SHOE, template=_photo(400, 800)), ("template", "1.5")),
     ("DashScopeImgShoeModel", dict(SHOE, shoes_2=_photo(300, 500)), ("shoes", "1.5")),
     ("DashScopeImgShoeModel", dict(SHOE, scale=9.0), ("scale", "8.0")),
+    ("DashScopeImgShoeModel", dict(SHOE, scale=1.0), ("scale", "between 2.0 and 8.0")),
+    (
+        "DashScopeImgVirtualModel",
+        dict(image=_photo(), mask=MASK, **{**V1, "real_person": False}),
+        ("real_person", "virtualmodel-v2 input", "True"),
+    ),
+    (
+        "DashScopeImgVirtualModel",
+        dict(image=_photo(), mask=MASK, **{**V2, "predefined_face": "boy1"}),
+        ("predefined_face", "only wanx-virtualmodel"),
+    ),
+    (
+        "DashScopeImgVirtualModel",
+        dict(image=_photo(), mask=MASK, face_image=_photo(300, 300, batch=2), **V2),
+        ("face_image", "give 1"),
+    ),
     ("DashScopeImgShoeModel", dict(SHOE, n=0), ("'n'", "between 1 and 4")),
 ]
 

@@ -88,6 +88,19 @@ def test_style_repaint_portrait_batch_runs_one_task_per_picture(pack, service):
     assert len(_submits(service)) == 3 and len(set(task_ids.splitlines())) == 3 and images.shape[0] == 3
 
 
+def test_style_repaint_states_its_list_price_and_limits_from_its_row(pack):
+    cls = pack.NODE_CLASS_MAPPINGS["DashScopeImgStyleRepaint"]
+    assert "list price ¥0.12 per image" in cls.DESCRIPTION
+    required = cls.INPUT_TYPES()["required"]
+    assert (
+        "Each side 256-5760 px, the short side at most 3240 px, aspect at most 2:1, at most 10 MB"
+        in (required["portrait"][1]["tooltip"])
+    )
+    assert cls.VALIDATE_INPUTS(style=required["style"][1]["default"]) is True
+    message = cls.VALIDATE_INPUTS(style="12: not a style")
+    assert message.startswith(cls.DISPLAY_NAME) and "style" in message and "allowed values" in message
+
+
 # ---- cosplay (retired model) -------------------------------------------------------------------
 
 
@@ -247,10 +260,73 @@ def test_generation_states_its_retirement_and_unknown_resource_fails_with_the_se
         run_node(pack, "DashScopeImgFaceChainGenerate", resource_id="facelora-nope", **LORA)
 
 
+def test_train_free_leaves_the_default_skin_retouch_out(pack, service):
+    """skin_retouch defaults to true at the service: only a change from it is sent."""
+    run_node(pack, "DashScopeImgFaceChainGenerate", **{**FREE_RUN, "skin_retouch": True})
+    [submit] = _submits(service)
+    assert submit.json["parameters"] == {"n": 1, "style": "train_free_portrait_url_template"}
+    assert "resources" not in submit.json and len(submit.json["input"]["user_urls"]) == 1
+
+
+def test_facechain_generate_checks_widgets_at_queue_time(pack):
+    cls = pack.NODE_CLASS_MAPPINGS["DashScopeImgFaceChainGenerate"]
+    declared = cls.INPUT_TYPES()["required"]
+    defaults = {k: v[1]["default"] for k, v in declared.items()}
+    assert cls.VALIDATE_INPUTS(**defaults) is True  # train-free needs no resource id
+    assert cls.VALIDATE_INPUTS(**{**defaults, "mode": "LoRA + template", "resource_id": "facelora-1"}) is True
+    empty = cls.VALIDATE_INPUTS(**{**defaults, "mode": "LoRA + preset style"})
+    assert empty.startswith(cls.DISPLAY_NAME) and "resource_id" in empty and "empty" in empty
+    linked = {k: v for k, v in defaults.items() if k != "resource_id"}  # fed by FaceChain Train
+    assert cls.VALIDATE_INPUTS(**{**linked, "mode": "LoRA + preset style"}) is True
+    assert "between 1 and 5" in cls.VALIDATE_INPUTS(**{**defaults, "n": 6})
+
+
+@pytest.mark.parametrize(
+    ("node", "good", "bad", "words"),
+    [
+        ("DashScopeImgCosplay", {"model_index": 1}, {"model_index": 2}, ("model_index", "allowed values: 1")),
+        ("DashScopeImgFaceChainTrain", {"timeout_minutes": 60}, {"timeout_minutes": 1}, ("timeout_minutes", "5")),
+        ("DashScopeImgStyleRepaint", {"style": "40: badge world (吧唧世界)"}, {"style": "16: x"}, ("style",)),
+    ],
+)
+def test_portrait_widgets_are_checked_at_queue_time(pack, node, good, bad, words):
+    cls = pack.NODE_CLASS_MAPPINGS[node]
+    assert cls.VALIDATE_INPUTS(**good) is True
+    message = cls.VALIDATE_INPUTS(**bad)
+    assert isinstance(message, str) and message.startswith(cls.DISPLAY_NAME), message
+    assert all(word in message for word in words), message
+
+
+def test_portrait_rows_cite_a_page_or_say_unconfirmed_for_every_field(pack):
+    models = submodule(pack, "nodes.models")
+    names = [
+        "wanx-style-repaint-v1",
+        "wanx-style-cosplay-v1",
+        "facechain-facedetect",
+        "facechain-finetune",
+        "facechain-generation",
+        "wanx-virtualmodel",
+        "virtualmodel-v2",
+        "shoemodel-v1",
+    ]
+    for name in names:
+        spec = models.model(name)
+        assert spec.fields and spec.results, name
+        for field in spec.fields:
+            assert field.source.startswith(("https://help.aliyun.com/", "UNCONFIRMED: ")), (name, field.path)
+            if field.type.startswith("image"):
+                assert field.image is not None, (name, field.path)
+    assert models.model("wanx-style-repaint-v1").price_cny == 0.12
+    assert not any(f.path.startswith("parameters") for f in models.model("wanx-style-repaint-v1").fields)
+    assert all(not f.confirmed for f in models.model("wanx-style-cosplay-v1").fields)
+    assert not models.model("shoemodel-v1").field("scale").confirmed
+
+
 # ---- bad inputs: refused before any request ---------------------------------------------------
 
 GEN = dict(mode="LoRA + template", preset_style="f_idcard_male", resource_id="x", n=1, skin_retouch=True)
 FREE = dict(GEN, mode="train-free (photos + template)", resource_id="")
+FREE_RUN = dict(FREE, photos=_photo(512, 512), template=_photo(800, 600, 3))
 BAD = [
     (
         "DashScopeImgStyleRepaint",
@@ -270,13 +346,13 @@ BAD = [
     ("DashScopeImgCosplay", dict(face=torch.rand(0, 300, 300, 3), template=_photo(), model_index=1), ("face", "empty")),
     ("DashScopeImgCosplay", dict(face=_photo(), template=_photo(100, 100), model_index=1), ("template", "256")),
     ("DashScopeImgCosplay", dict(face=_photo(), template=_photo(), model_index=2), ("model_index", "1")),
-    ("DashScopeImgFaceCheck", dict(photos=_photo(300, 300, batch=6)), ("photos", "at most 5")),
+    ("DashScopeImgFaceCheck", dict(photos=_photo(300, 300, batch=11)), ("photos", "at most 10")),
     ("DashScopeImgFaceCheck", dict(photos=_photo(200, 300)), ("photos", "256")),
     ("DashScopeImgFaceCheck", dict(photos=torch.rand(0, 300, 300, 3)), ("photos", "empty")),
     (
         "DashScopeImgFaceChainTrain",
-        dict(photos=_photo(300, 300, batch=21), timeout_minutes=5),
-        ("photos", "at most 20"),
+        dict(photos=_photo(300, 300, batch=11), timeout_minutes=5),
+        ("photos", "at most 10"),
     ),
     ("DashScopeImgFaceChainTrain", dict(photos=_photo(4100, 300), timeout_minutes=5), ("photos", "4096")),
     ("DashScopeImgFaceChainTrain", dict(photos=torch.rand(0, 300, 300, 3), timeout_minutes=5), ("photos", "empty")),

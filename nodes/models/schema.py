@@ -41,6 +41,7 @@ class ImageRule:
     formats: tuple[str, ...] = ("JPEG", "PNG")
     min_side: int | None = None
     max_side: int | None = None
+    max_short_side: int | None = None  # "256x256 to 5760x3240": the short side's own upper bound
     strict: bool = False  # bounds are exclusive ("more than 256 and less than 4096")
     max_mb: float | None = None
     max_aspect: float | None = None  # long side : short side
@@ -56,6 +57,8 @@ class ImageRule:
             parts.append(f"each side at most {self.max_side} px")
         elif self.min_side is not None:
             parts.append(f"each side at least {self.min_side} px")
+        if self.max_short_side is not None:
+            parts.append(f"the short side at most {self.max_short_side} px")
         if self.max_aspect:
             parts.append(f"aspect at most {self.max_aspect:g}:1")
         if self.max_mb is not None:
@@ -103,7 +106,9 @@ class Field:
         parts = []
         if self.enum is not None:
             parts.append("one of " + ", ".join(str(v) for v in self.enum))
-        if self.low is not None and self.high is not None:
+        if self.type == "image[]" and self.low is not None and self.high is not None:
+            parts.append(f"{_num(self.low)}-{_num(self.high)} pictures")
+        elif self.low is not None and self.high is not None:
             parts.append(f"{_num(self.low)}-{_num(self.high)}")
         elif self.low is not None:
             parts.append(f"at least {_num(self.low)}")
