@@ -10,7 +10,12 @@ import torch
 from .client import InputError
 from .images import Encoded
 from .models import Field, ModelSpec
+from .models.schema import CJK_AND_WORDS
 from .models.sizes import parse_size
+from .text_rules import characters_and_words
+
+# Length units counted otherwise than by characters (tokens are counted as characters: never fewer).
+_COUNTERS = {"words": lambda text: len(text.split()), CJK_AND_WORDS: characters_and_words}
 
 
 class Check:
@@ -122,10 +127,12 @@ def check_field(check: Check, spec_field: Field, value: Any, name: str = "") -> 
         return None
     if spec_field.type == "string" and isinstance(value, str):
         limit = spec_field.max_length if spec_field.max_length is not None else 1_000_000
-        if spec_field.length_unit == "words":
+        count = _COUNTERS.get(spec_field.length_unit)
+        if count is not None:
             value = check.text(name, value, 1_000_000, required=spec_field.required)
-            if len(value.split()) > limit:
-                raise check.fail(name, f"is {len(value.split())} words long; the limit is {limit} words.")
+            if count(value) > limit:
+                unit = spec_field.length_unit
+                raise check.fail(name, f"is {count(value)} {unit} long; the limit is {limit} {unit}.")
         else:
             value = check.text(name, value, limit, required=spec_field.required)
     if spec_field.size is not None:

@@ -411,6 +411,23 @@ def test_validate_inputs_accepts_good_widgets_and_every_default(pack, node, widg
     assert cls.VALIDATE_INPUTS(**{**defaults, **typed}) is True
 
 
+def test_each_poster_prompt_row_limit_counts_chinese_characters_and_english_words(pack):
+    """The page's "combined <= 50 chars/words" is each prompt's own max_length too, in the page's unit: an English
+    prompt of 60 characters but 12 words is within it, 51 words are not (and neither are 51 Chinese characters)."""
+    validation = submodule(pack, "nodes.validation")
+    poster = submodule(pack, "nodes.models").MODELS["wanx-poster-generation-v1"]
+    check = validation.Check("Poster")
+    for name in ("prompt_text_zh", "prompt_text_en"):
+        assert poster.field(name).max_length == 50
+        assert (
+            validation.check_field(check, poster.field(name), "pink cherry blossom " * 4)
+            == ("pink cherry blossom " * 4).strip()
+        )
+        for text in ("word " * 51, "花" * 51):
+            with pytest.raises(submodule(pack, "nodes.client").InputError, match="51 Chinese characters"):
+                validation.check_field(check, poster.field(name), text)
+
+
 def test_cjk_counting_lives_in_a_shared_module(pack):
     rules = submodule(pack, "nodes.text_rules")
     assert rules.characters_and_words("粉色樱花 pink cherry blossom") == 7

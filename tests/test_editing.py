@@ -291,6 +291,22 @@ def test_qwen_edit_sends_pictures_in_order_then_the_instruction(pack, service):
     assert images.shape == (2, 400, 600, 3)  # the last picture's aspect
 
 
+def test_qwen_image_2_row_documents_editing_and_an_edit_sends_a_2048_size(pack, service):
+    """One qwen-image-2.0 row holds both uses: its picture field (optional there, required when editing). The text-to-
+    image default size 2048*2048 is not an edit's default (that follows the last picture), so an edit asking for
+    2048*2048 must send it rather than leave it out as a 'service default'."""
+    models = submodule(pack, "nodes.models")
+    row = models.MODELS["qwen-image-2.0"]
+    assert not row.field("image").required and row.field("size").default == "2048*2048"
+    editing = submodule(pack, "nodes.models.editing").QWEN_EDIT_20["qwen-image-2.0"]
+    assert editing.field("image").required and not editing.field("size").has_default
+    assert editing.field("image").image == row.field("image").image  # the rule is written once
+    run_node(pack, "DashScopeImgQwenEdit", image=torch.rand(1, 400, 400, 3), **{**QWEN, "width": 2048, "height": 2048})
+    [call] = api_requests(service, "multimodal-generation")
+    assert call.json["parameters"]["size"] == "2048*2048"
+    assert call.json["input"]["messages"][0]["role"] == "user"
+
+
 def test_retired_edit_model_error_names_its_successor(pack, service):
     service.retire("qwen-image-edit")
     client = submodule(pack, "nodes.client")

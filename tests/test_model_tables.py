@@ -35,7 +35,8 @@ def pack_summary(spec: Any) -> dict[str, Any]:
             "concurrency": spec.concurrency,
             "data_uri": spec.data_uri,
         },
-        "results": {_result_place(r) for r in spec.results},
+        # A combined shape "path+companion+…" (see nodes/client/results.py) reads every one of its places.
+        "results": {_result_place(place) for shape in spec.results for place in shape.split("+")},
         "results_confirmed": not spec.source("results").startswith("UNCONFIRMED"),
         "fields": {
             _path(f.path): {

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from . import pages
 from .endpoints import T2I, WORDART
-from .schema import Field, ImageRule, ModelSpec, rows, unconfirmed
+from .schema import CJK_AND_WORDS, Field, ImageRule, ModelSpec, rows, unconfirmed
 
 QWEN_SUCCESSOR = "qwen-image-2.0"
 LIFECYCLE = {"lifecycle": pages.LIFECYCLE}
@@ -37,7 +37,7 @@ POSTER_STYLES = (
     "童话油画",
 )
 POSTER_PROMPT_UNITS = 50  # the two prompts together, Chinese characters + English words
-_PROMPTS_NOTE = f"with the other prompt at most {POSTER_PROMPT_UNITS} Chinese characters + English words together"
+_PROMPTS_NOTE = "the limit counts both prompts together"
 
 POSTER = ModelSpec(
     "wanx-poster-generation-v1",
@@ -46,7 +46,14 @@ POSTER = ModelSpec(
     fields=(
         # The page: "parameters 只需要输入一个空对象即可" — required, and always {}.
         Field("parameters", "object", pages.POSTER, required=True, note="required, always an empty object {}"),
-        Field("input.generate_mode", "string", pages.POSTER, required=True, enum=("generate", "sr", "hrf")),
+        Field(
+            "input.generate_mode",
+            "string",
+            pages.POSTER,
+            required=True,
+            enum=("generate", "sr", "hrf"),
+            default="generate",
+        ),
         # Its first curl example puts auxiliary_parameters at the top level; the field table and the FAQ
         # example put it in input, which is where it goes.
         Field(
@@ -67,8 +74,17 @@ POSTER = ModelSpec(
         Field("input.title", "string", pages.POSTER, required=True, max_length=30),
         Field("input.sub_title", "string", pages.POSTER, max_length=30),
         Field("input.body_text", "string", pages.POSTER, max_length=50),
-        Field("input.prompt_text_zh", "string", pages.POSTER, note="at least one of the two prompts; " + _PROMPTS_NOTE),
-        Field("input.prompt_text_en", "string", pages.POSTER, note="at least one of the two prompts; " + _PROMPTS_NOTE),
+        *(
+            Field(
+                f"input.prompt_text_{language}",
+                "string",
+                pages.POSTER,
+                max_length=POSTER_PROMPT_UNITS,
+                length_unit=CJK_AND_WORDS,
+                note="at least one of the two prompts; " + _PROMPTS_NOTE,
+            )
+            for language in ("zh", "en")
+        ),
         Field("input.wh_ratios", "string", pages.POSTER, enum=("横版", "竖版"), default="横版"),
         Field("input.lora_name", "string", pages.POSTER, enum=POSTER_STYLES, default=""),
         Field("input.lora_weight", "number", pages.POSTER, low=0.0, high=1.0, default=0.8),

@@ -3,11 +3,14 @@ Qwen image edit."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from . import pages
 from .endpoints import BACKGROUND, I2I, MULTIMODAL, OUT_PAINTING
-from .schema import Field, ImageRule, ModelSpec, rows, unconfirmed
+from .schema import NO_DEFAULT, Field, ImageRule, ModelSpec, rows, unconfirmed
+from .text_to_image import MODELS as TEXT_TO_IMAGE
+from .text_to_image import QWEN_EDIT_IMAGE
 
 EDIT_SUCCESSOR = "wanx2.1-imageedit or qwen-image-2.0 (nodes 'DashScope Image Edit (Wan)' and '(Qwen)')"
 QWEN_SUCCESSOR = "qwen-image-2.0"
@@ -47,7 +50,13 @@ SKETCH = ModelSpec(
         Field("parameters.n", "integer", pages.SKETCH, low=1, high=4, default=4),
         Field("parameters.sketch_weight", "integer", pages.SKETCH, low=0, high=10, default=10),
         Field("parameters.sketch_extraction", "boolean", pages.SKETCH, default=False),
-        Field("parameters.sketch_color", "array", pages.SKETCH, note="RGB pen colours; not used by the node"),
+        Field(
+            "parameters.sketch_color",
+            "array",
+            pages.SKETCH,
+            default=[],
+            note="RGB pen colours, e.g. [[134,134,134],[0,0,0]]; not used by the node",
+        ),
     ),
     price_cny=0.06,
 )
@@ -322,6 +331,17 @@ BACKGROUND_MODEL = ModelSpec(
         Field("input.reference_edge.background_edge", "image[]", pages.BACKGROUND, note="RGBA line art"),
         Field("input.reference_edge.foreground_edge_prompt", "string[]", pages.BACKGROUND),
         Field("input.reference_edge.background_edge_prompt", "string[]", pages.BACKGROUND),
+        # Deprecated by the page (弃用): documented so the row is whole; no node offers them.
+        Field(
+            "input.title", "string", pages.BACKGROUND, max_length=8, note="deprecated by the service; 1-8 characters"
+        ),
+        Field(
+            "input.sub_title",
+            "string",
+            pages.BACKGROUND,
+            max_length=10,
+            note="deprecated by the service; 1-10 characters, only with title",
+        ),
         Field("parameters.n", "integer", pages.BACKGROUND, low=1, high=4, default=1),
         Field("parameters.model_version", "string", pages.BACKGROUND, enum=("v2", "v3"), default="v2"),
         Field(
@@ -364,17 +384,10 @@ def _qwen_edit_fields(prompt_tokens: int, max_n: int, options: bool) -> tuple[Fi
     ``options``: size and prompt_extend (plain qwen-image-edit takes neither)."""
     page = pages.QWEN_IMAGE_EDIT
     fields = [
+        Field("input.messages[].role", "string", page, required=True, enum=("user",)),
+        dataclasses.replace(QWEN_EDIT_IMAGE, required=True),
         Field(
-            "input.messages[0].content[].image",
-            "image[]",
-            page,
-            required=True,
-            widget="image",
-            image=ImageRule(("JPEG", "PNG", "BMP", "TIFF", "WEBP", "GIF"), 384, 3072, max_mb=10, source=page),
-            note="1-3 pictures; the result takes the last one's aspect",
-        ),
-        Field(
-            "input.messages[0].content[].text",
+            "input.messages[].content[].text",
             "string",
             page,
             required=True,
@@ -416,12 +429,26 @@ QWEN_EDIT = {
         for name in ("qwen-image-edit-plus", "qwen-image-edit-max")
     },
 }
-# qwen-image-2.0(-pro) edit through the same call; their rows (text to image) are in text_to_image.py, so the
-# editing request is a variant of them kept here, not in MODELS.
-QWEN_EDIT_20 = {
-    name: _qwen_edit(name, _qwen_edit_fields(1300, 6, options=True))
-    for name in ("qwen-image-2.0", "qwen-image-2.0-pro")
-}
+
+
+def _editing_view(spec: ModelSpec) -> ModelSpec:
+    """qwen-image-2.0(-pro) as the Qwen edit node calls it: their one row (text_to_image.py, which documents the
+    picture field too), with the pictures required and no size default (an edit's size follows the last picture,
+    about 1024*1024, where a text-to-image call's default is 2048*2048)."""
+
+    def for_editing(item: Field) -> Field:
+        if item.path == QWEN_EDIT_IMAGE.path:
+            return dataclasses.replace(item, required=True)
+        if item.path == "parameters.size":
+            return dataclasses.replace(
+                item, default=NO_DEFAULT, note="default: about 1024*1024, aspect of the last picture"
+            )
+        return item
+
+    return dataclasses.replace(spec, page=pages.QWEN_IMAGE_EDIT, fields=tuple(map(for_editing, spec.fields)))
+
+
+QWEN_EDIT_20 = {name: _editing_view(TEXT_TO_IMAGE[name]) for name in ("qwen-image-2.0", "qwen-image-2.0-pro")}
 # The output size rule per model: ("pixels", low, high) = total pixels low²-high²; ("sides", low, high) = each side.
 QWEN_EDIT_SIZES = {
     **dict.fromkeys(QWEN_EDIT_20, ("pixels", 512, 2048)),

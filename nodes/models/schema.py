@@ -17,10 +17,14 @@ from .sizes import SizeRule
 
 UNCONFIRMED = "UNCONFIRMED"
 _NO_DEFAULT = object()
+NO_DEFAULT: Any = _NO_DEFAULT  # for dataclasses.replace(field, default=NO_DEFAULT): "no documented default"
 
 # Where a field goes in the request body: "input.prompt", "parameters.n", "resources" (top level),
 # "input.text.font_name" (nested object). The first part is the top-level key.
 FieldPath = str
+
+# A length unit of the poster page: "combined ≤ 50 chars/words" (each Chinese character and each English word is one).
+CJK_AND_WORDS = "Chinese characters + English words"
 
 TYPES = ("string", "integer", "number", "boolean", "image", "image[]", "string[]", "object", "array")
 
@@ -78,7 +82,7 @@ class Field:
     low: float | None = None
     high: float | None = None
     max_length: int | None = None  # characters (see ``length_unit``)
-    length_unit: str = "characters"  # "characters" | "words" | "tokens" (tokens are counted as characters)
+    length_unit: str = "characters"  # "characters" | "words" | "tokens" (counted as characters) | CJK_AND_WORDS
     default: Any = _NO_DEFAULT  # the service's default when the field is left out
     widget: str = ""  # the node input that feeds it; defaults to the path's last part
     image: ImageRule | None = None

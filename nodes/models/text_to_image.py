@@ -158,14 +158,28 @@ def _qwen(name: str, text_limit: int, size: Field, n: Field, **model: object) ->
     )
 
 
+# The pictures of an editing call (qwen-image-edit page): qwen-image-2.0(-pro) edit through the same call as they
+# draw, so their rows hold this field too (optional: a text-to-image call has none); the edit rows require it.
+QWEN_EDIT_IMAGE = Field(
+    "input.messages[].content[].image",
+    "image",
+    pages.QWEN_IMAGE_EDIT,
+    widget="image",
+    image=ImageRule(("JPEG", "PNG", "BMP", "TIFF", "WEBP", "GIF"), 384, 3072, max_mb=10, source=pages.QWEN_IMAGE_EDIT),
+    note="editing: one content item per picture, 1-3 pictures; the result takes the last one's aspect",
+)
+
+
 def _qwen2(name: str) -> ModelSpec:
-    return _qwen(
+    """qwen-image-2.0(-pro): draws from text and edits 1-3 pictures through the same call (see QWEN_EDIT_IMAGE)."""
+    spec = _qwen(
         name,
         1300,
         Field("parameters.size", "string", QWEN, size=SizeRule(min_pixels=512, max_pixels=2048), default="2048*2048"),
         Field("parameters.n", "integer", QWEN, low=1, high=6, default=1),
         data_uri=True,
     )
+    return dataclasses.replace(spec, fields=(*spec.fields[:2], QWEN_EDIT_IMAGE, *spec.fields[2:]))
 
 
 def _qwen1(name: str) -> ModelSpec:

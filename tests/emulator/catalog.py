@@ -159,7 +159,7 @@ BOOL_FALSE = dict(default=False)
 
 
 def _messages(
-    text_max: int, conf: str = OFFICIAL, images: bool = False, image_required: bool = False, limits: str = ""
+    text_max: int | None, conf: str = OFFICIAL, images: bool = False, image_required: bool = False, limits: str = ""
 ) -> tuple:
     """The sync multimodal protocol's single user message: one text part (and image parts for editing)."""
     out = [
@@ -214,14 +214,18 @@ _WANX_V1 = Model(
 )
 
 # Wan V2 (<= wan2.5): the official page heads name the legacy async body; ranges and defaults are third-party.
+# A default only third-party schemas state is a note, not a default (official-reference.md "Wan text-to-image V2":
+# n 4, prompt_extend true, watermark false, size 1280*1280 are "Third-party (Comfy Router schema)"): leaving the
+# field out is then no documented behaviour, and the pack always sends it.
+_WAN_3P_DEFAULTS = dict(limits=THIRD_PARTY)
 _V2_FIELDS = (
     _f("input.prompt", required=True, max_length=800, limits=THIRD_PARTY),
     _f("input.negative_prompt", max_length=500, limits=UNCONFIRMED),
     _f("parameters.size", note="<= wan2.2: width and height each 512-1440; wan2.5: pixel area and 1:4-4:1"),
-    _f("parameters.n", "integer", low=1, high=4, default=4, limits=THIRD_PARTY),
+    _f("parameters.n", "integer", low=1, high=4, note="third-party default 4", **_WAN_3P_DEFAULTS),
     _f("parameters.seed", "integer", **SEED, limits=THIRD_PARTY),
-    _f("parameters.prompt_extend", "boolean", default=True, limits=THIRD_PARTY),
-    _f("parameters.watermark", "boolean", default=False, limits=THIRD_PARTY),
+    _f("parameters.prompt_extend", "boolean", note="third-party default true", **_WAN_3P_DEFAULTS),
+    _f("parameters.watermark", "boolean", note="third-party default false", **_WAN_3P_DEFAULTS),
 )
 _V2 = tuple(
     Model(name, (Route(T2I, False, _V2_FIELDS),), concurrency=2, limits=UNCONFIRMED)
@@ -239,10 +243,12 @@ _V2 = tuple(
 # body (official head: "all V2 models incl. wan2.6") on text2image; image-generation as async is third-party.
 _WAN26_PARAMS = (
     _f("parameters.negative_prompt", max_length=500, limits=THIRD_PARTY),
-    _f("parameters.size", default="1280*1280", limits=THIRD_PARTY, note="pixels 1280*1280-1440*1440, 1:4-4:1"),
-    _f("parameters.n", "integer", low=1, high=4, default=4, limits=THIRD_PARTY),
-    _f("parameters.prompt_extend", "boolean", default=True, limits=THIRD_PARTY),
-    _f("parameters.watermark", "boolean", default=False, limits=THIRD_PARTY),
+    _f(
+        "parameters.size", note="pixels 1280*1280-1440*1440, 1:4-4:1; third-party default 1280*1280", **_WAN_3P_DEFAULTS
+    ),
+    _f("parameters.n", "integer", low=1, high=4, note="third-party default 4", **_WAN_3P_DEFAULTS),
+    _f("parameters.prompt_extend", "boolean", note="third-party default true", **_WAN_3P_DEFAULTS),
+    _f("parameters.watermark", "boolean", note="third-party default false", **_WAN_3P_DEFAULTS),
     _f("parameters.seed", "integer", **SEED, limits=THIRD_PARTY),
 )
 _WAN26 = Model(
@@ -326,7 +332,7 @@ _Z_IMAGE = Model(
         Route(
             MULTIMODAL,
             True,
-            _messages(800, UNCONFIRMED)
+            _messages(None, UNCONFIRMED)  # no source states a prompt limit for Z-Image
             + (
                 _f("parameters.size", conf=UNCONFIRMED, note="pixels 512*512-2048*2048"),
                 _f("parameters.prompt_extend", "boolean", UNCONFIRMED),
@@ -346,21 +352,31 @@ _SD35_FIELDS = (
     _f("input.negative_prompt", note="in the official examples, not in the table"),
     _img("input.init_image"),
     _f("parameters.size", default="1024*1024", note="each side 512-1024 in steps of 128"),
-    _f("parameters.n", "integer", low=1, high=4, default=1, note="the page's SDK table says default 4"),
+    # The page's HTTP table says default 1, its SDK table 4: no default is recorded, the pack always sends n.
+    _f("parameters.n", "integer", low=1, high=4, note="default 1 (HTTP table) or 4 (SDK table)"),
     _f("parameters.steps", "integer", low=1, high=500, default=40),
     _f("parameters.cfg", "number", default=4.5),
     _f("parameters.seed", "integer"),
     _f("parameters.shift", "number", default=3.0),
 )
-_SD_OLD_FIELDS = (
-    _f("input.prompt", conf=UNCONFIRMED, required=True),
-    _f("input.negative_prompt", conf=UNCONFIRMED),
-    _f("parameters.size", conf=UNCONFIRMED, note="v1.5: 512*512; xl: sides 512-1024 in steps of 128"),
-    _f("parameters.n", "integer", UNCONFIRMED, low=1, high=4, default=1),
-    _f("parameters.steps", "integer", UNCONFIRMED, low=1, high=500, default=50),
-    _f("parameters.scale", "number", UNCONFIRMED, low=1, high=15, default=10),
-    _f("parameters.seed", "integer", UNCONFIRMED),
-)
+
+
+# Third-party defaults (n 1, steps 50, scale 10) are notes: the pack always sends these (a guessed default would
+# let a request leave out a value the service may read differently).
+def _sd_old_fields(v15: bool) -> tuple[Field, ...]:
+    return (
+        _f("input.prompt", conf=UNCONFIRMED, required=True),
+        _f("input.negative_prompt", conf=UNCONFIRMED),
+        _f("parameters.size", conf=UNCONFIRMED, enum=("512*512",))
+        if v15
+        else _f("parameters.size", conf=UNCONFIRMED, note="sides 512-1024 in steps of 128"),
+        _f("parameters.n", "integer", UNCONFIRMED, low=1, high=4, note="third-party default 1"),
+        _f("parameters.steps", "integer", UNCONFIRMED, low=1, high=500, note="third-party default 50"),
+        _f("parameters.scale", "number", UNCONFIRMED, low=1, high=15, note="third-party default 10"),
+        _f("parameters.seed", "integer", UNCONFIRMED),
+    )
+
+
 _SD = (
     *(
         Model(n, (Route(T2I, False, _SD35_FIELDS),), retired=True, limits=UNCONFIRMED)
@@ -369,7 +385,15 @@ _SD = (
     *(
         Model(
             n,
-            (Route(T2I, False, _SD_OLD_FIELDS, results=((URLS, UNCONFIRMED),), confidence=UNCONFIRMED),),
+            (
+                Route(
+                    T2I,
+                    False,
+                    _sd_old_fields(n == "stable-diffusion-v1.5"),
+                    results=((URLS, UNCONFIRMED),),
+                    confidence=UNCONFIRMED,
+                ),
+            ),
             retired=True,
             limits=UNCONFIRMED,
             confidence=UNCONFIRMED,
@@ -385,11 +409,12 @@ _FLUX_FIELDS = (
         "parameters.size",
         conf=UNCONFIRMED,
         enum=("1024*1024", "512*1024", "768*512", "768*1024", "1024*576", "576*1024"),
-        default="1024*1024",
+        note="recalled default 1024*1024 (the pack always sends a size)",
     ),
-    _f("parameters.seed", "integer", UNCONFIRMED),
-    _f("parameters.steps", "integer", UNCONFIRMED),
-    _f("parameters.guidance", "number", UNCONFIRMED),
+    # Guessed bounds, the same as the pack's guards (never a reason to refuse: unconfirmed).
+    _f("parameters.seed", "integer", UNCONFIRMED, **SEED),
+    _f("parameters.steps", "integer", UNCONFIRMED, low=1, high=100, note="schnell about 4, dev / merged about 50"),
+    _f("parameters.guidance", "number", UNCONFIRMED, low=0.1, high=20, note="about 3.5"),
     _f("parameters.offload", "boolean", UNCONFIRMED),
     _f("parameters.add_sampling_metadata", "boolean", UNCONFIRMED),
 )
@@ -544,8 +569,10 @@ _OUT_PAINTING = Model(
                 _f("parameters.output_ratio", enum=("", "1:1", "3:4", "4:3", "9:16", "16:9"), default=""),
                 _f("parameters.x_scale", "number", low=1.0, high=3.0, default=1.0),
                 _f("parameters.y_scale", "number", low=1.0, high=3.0, default=1.0),
-                *(  # the page bounds the sums only: top + bottom < 3 x height, left + right < 3 x width
-                    _f(f"parameters.{side}_offset", "integer", default=0) for side in ("top", "bottom", "left", "right")
+                *(  # the page bounds the sums only: top + bottom < 3 x height, left + right < 3 x width; that an
+                    # offset (pixels added on a side) is at least 0 is implied, not stated: an unconfirmed bound.
+                    _f(f"parameters.{side}_offset", "integer", low=0, default=0, limits=UNCONFIRMED)
+                    for side in ("top", "bottom", "left", "right")
                 ),
                 _f("parameters.best_quality", "boolean", default=False),
                 _f("parameters.limit_image_size", "boolean", default=True),
@@ -692,7 +719,7 @@ _FINETUNE = Model(
             FINE_TUNES,
             False,
             (
-                _f("training_file_ids", "string[]", required=True, note="URLs, file ids or both"),
+                _f("training_file_ids", "string[]", required=True, low=1, high=10, note="URLs, file ids or both"),
                 # The official SDK's FineTunes.call sends these two on every call (null and {}): fields of the
                 # generic fine-tunes API, tolerated by the service for the SDK's sake, so accepted here too.
                 _f("validation_file_ids", "string[]", UNCONFIRMED),
@@ -732,7 +759,9 @@ _FACECHAIN = Model(
                 _f("parameters.n", "integer", low=1, high=5, default=4),
                 _f("parameters.skin_retouch", "boolean", default=True),
                 _img("input.template_url"),
-                Field("input.user_urls", "string[]", OFFICIAL, image=True, note="1-5 photos, train-free mode"),
+                Field(
+                    "input.user_urls", "string[]", OFFICIAL, image=True, low=1, high=5, note="photos, train-free mode"
+                ),
             ),
             results=((URLS, OFFICIAL), ("result_url", OFFICIAL)),
         ),
@@ -780,10 +809,11 @@ _SHOE = Model(
             False,
             (
                 _img("input.template_image_url", required=True),
-                Field("input.shoe_image_url", "string[]", OFFICIAL, required=True, image=True, note="1-2 images"),
+                Field("input.shoe_image_url", "string[]", OFFICIAL, required=True, image=True, low=1, high=2),
                 # Listed after the input attributes; the page does not settle input vs parameters: accept both.
                 _f("input.scale", "number", low=2.0, high=8.0, default=5.0, also=("parameters.scale",)),
-                _f("parameters.n", "integer", low=1, high=4, default=1),
+                # The field list literally says "parameters Integer 必选 — 图片生成的数量": n is required.
+                _f("parameters.n", "integer", required=True, low=1, high=4, default=1),
             ),
         ),
     ),
@@ -817,6 +847,7 @@ _POSTER = Model(
             T2I,
             False,
             (  # every field in input; parameters must be present and empty
+                _f("parameters", "object", required=True, note="must be {}"),
                 _f("input.generate_mode", required=True, enum=("generate", "sr", "hrf"), default="generate"),
                 _f("input.generate_num", "integer", low=1, high=4, default=1),
                 # The field table puts it in input; the first curl example at the top level: both accepted.
@@ -834,7 +865,8 @@ _POSTER = Model(
                 _f("input.creative_title_layout", "boolean", default=False),
             ),
             shape="D",
-            results=(("render_urls[]", OFFICIAL), ("bg_urls[]", OFFICIAL)),
+            # auxiliary_parameters: 1:1 with render_urls, what a later sr / hrf call takes.
+            results=(("render_urls[]", OFFICIAL), ("bg_urls[]", OFFICIAL), ("auxiliary_parameters[]", OFFICIAL)),
         ),
     ),
     metrics=False,
@@ -896,7 +928,7 @@ _TEXTURE = Model(
                 _f("input.texture_style", conf=THIRD_PARTY, enum=TEXTURE_STYLES, default="material"),
                 _img("input.ref_image_url"),
                 _f("parameters.image_short_size", "integer", THIRD_PARTY, low=512, high=1024, default=704),
-                _f("parameters.n", "integer", THIRD_PARTY, low=1, high=4, default=1),
+                _f("parameters.n", "integer", THIRD_PARTY, low=1, high=4, note="third-party default 1"),
                 _f("parameters.alpha_channel", "boolean", THIRD_PARTY, default=False),
             ),
             results=((URLS, THIRD_PARTY),),
@@ -950,6 +982,7 @@ SURNAME_STYLES = (
     "tranquil_countryside",
     "dusk_splendor",
 )
+SURNAME_FONTS = tuple(f"gufeng{i}" for i in range(1, 6))  # "e.g. gufeng1": the numbered series, a guess
 # Retired 2025-07-02; no official page survives: every fact third-party.
 _SURNAMES = Model(
     "wordart-surnames",
@@ -959,14 +992,15 @@ _SURNAMES = Model(
             False,
             (
                 _f("input.surname", conf=THIRD_PARTY, required=True, max_length=2),
-                _f("input.style", conf=THIRD_PARTY, enum=SURNAME_STYLES),
-                _f("input.prompt", conf=THIRD_PARTY),
+                # Guesses aligned with the pack's (least risk: a style always sent, bounds as guards).
+                _f("input.style", conf=THIRD_PARTY, required=True, enum=SURNAME_STYLES),
+                _f("input.prompt", conf=THIRD_PARTY, max_length=200, note="as wordart-texture"),
                 _img("input.ref_image_url", THIRD_PARTY),
-                _f("input.text.font_name", conf=THIRD_PARTY, note="e.g. gufeng1"),
+                _f("input.text.font_name", conf=THIRD_PARTY, enum=SURNAME_FONTS),
                 _f("input.text.ttf_url", conf=THIRD_PARTY),
-                _f("input.text.text_strength", "number", THIRD_PARTY, default=0.5),
+                _f("input.text.text_strength", "number", THIRD_PARTY, low=0.0, high=1.0, default=0.5),
                 _f("input.text.text_inverse", "boolean", THIRD_PARTY, default=False),
-                _f("parameters.n", "integer", THIRD_PARTY),
+                _f("parameters.n", "integer", THIRD_PARTY, low=1, high=4),
             ),
             results=((URLS, UNCONFIRMED),),
             confidence=THIRD_PARTY,
