@@ -61,7 +61,10 @@ def widget(
         value = default if default is not None else (spec_field.default if spec_field.has_default else False)
         return "BOOLEAN", {"default": bool(value), **tip, **options}
     if spec_field.type == "string":
-        multiline = spec_field.max_length is None or spec_field.max_length > 60
+        # A short limit in characters fits one line; one in words (or tokens) may be a long sentence.
+        multiline = (
+            spec_field.max_length is None or spec_field.max_length > 60 or spec_field.length_unit != "characters"
+        )
         return "STRING", {"multiline": multiline, "default": default or "", **tip, **options}
     raise ValueError(f"{spec_field.path}: a {spec_field.type} field is a connection, not a widget")
 

@@ -102,9 +102,9 @@ def disagreements(name: str, spec: Any) -> list[str]:
         expected = cat["fields"][cat_path]
         for key in COMPARED:
             if not _same(field[key], expected[key]):
-                out.append(
-                    f"{name}: {path}: {key} pack={field[key]!r} catalog={expected[key]!r} ({expected['confidence']})"
-                )
+                # Name the confidence of the catalog's fact itself: a limit may be weaker than its field.
+                confidence = expected["confidence" if key in ("type", "required") else "limits_confidence"]
+                out.append(f"{name}: {path}: {key} pack={field[key]!r} catalog={expected[key]!r} ({confidence})")
     for path, field in cat["fields"].items():
         if path not in matched and field["confidence"] == catalog.OFFICIAL:
             out.append(f"{name}: {path}: documented ({field['confidence']}) but missing from the pack")
@@ -176,3 +176,18 @@ def test_a_pack_field_holding_a_whole_list_covers_the_documented_parts():
     )
     found = "\n".join(disagreements("qwen-image-max", spec))
     assert "input.messages" not in found and "parameters.size: documented (official)" in found
+
+
+def test_a_combined_result_shape_covers_each_of_its_places():
+    """'output_image_url+output_vis_image_url' (client.results syntax) reads both documented places."""
+    spec = _row(
+        "/services/aigc/image2image/image-synthesis",
+        "https://help.aliyun.com/zh/model-studio/image-instance-segmentation-api-reference",
+        ("output_image_url+output_vis_image_url",),
+        _field("input.image_url", required=True),
+    )
+    assert disagreements("image-instance-segmentation", spec) == []
+    spec.results = ("output_image_url",)
+    assert disagreements("image-instance-segmentation", spec) == [
+        "image-instance-segmentation: results: the pack does not read the documented place output_vis_image_url"
+    ]

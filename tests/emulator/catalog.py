@@ -1072,6 +1072,7 @@ def summary(name: str, path: str) -> dict[str, Any] | None:
             f.path: {
                 "places": f.places,
                 "confidence": f.confidence,
+                "limits_confidence": f.limits_confidence,  # of enum / range / length / default
                 "type": f.type,
                 "required": f.required,
                 "enum": tuple(sorted(map(str, f.enum))) if f.enum is not None else NONE,
