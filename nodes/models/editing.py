@@ -332,15 +332,13 @@ BACKGROUND_MODEL = ModelSpec(
         Field("input.reference_edge.foreground_edge_prompt", "string[]", pages.BACKGROUND),
         Field("input.reference_edge.background_edge_prompt", "string[]", pages.BACKGROUND),
         # Deprecated by the page (弃用): documented so the row is whole; no node offers them.
-        Field(
-            "input.title", "string", pages.BACKGROUND, max_length=8, note="deprecated by the service; 1-8 characters"
-        ),
+        Field("input.title", "string", pages.BACKGROUND, max_length=8, note="deprecated by the service; not empty"),
         Field(
             "input.sub_title",
             "string",
             pages.BACKGROUND,
             max_length=10,
-            note="deprecated by the service; 1-10 characters, only with title",
+            note="deprecated by the service; not empty, only with title",
         ),
         Field("parameters.n", "integer", pages.BACKGROUND, low=1, high=4, default=1),
         Field("parameters.model_version", "string", pages.BACKGROUND, enum=("v2", "v3"), default="v2"),
