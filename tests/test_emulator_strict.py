@@ -88,6 +88,21 @@ def test_a_missing_required_official_field_is_refused(emulator):
     refused(submit(emulator, T2I, body), "input.title")
 
 
+def test_the_pages_required_parameters_are_refused_when_missing(emulator):
+    """shoemodel-v1's field list says "parameters … 必选 — 图片生成的数量" (n is required); the poster page says
+    parameters is required and must be {}."""
+    body = {
+        "model": "shoemodel-v1",
+        "input": {"template_image_url": "http://x/t.png", "shoe_image_url": ["http://x/s.png"]},
+        "parameters": {},
+    }
+    refused(submit(emulator, VIRTUAL_MODEL, body), "parameters.n")
+    poster = {"model": "wanx-poster-generation-v1", "input": {"generate_mode": "generate", "title": "春"}}
+    poster["input"]["prompt_text_zh"] = "樱花"
+    refused(submit(emulator, T2I, poster), "parameters")
+    assert submit(emulator, T2I, {**poster, "parameters": {}}).status_code == 200
+
+
 @pytest.fixture
 def lenient():
     emu = Emulator(api_key=TEST_KEY, strict=False).start()
