@@ -192,8 +192,14 @@ class PickPersonMasks(PackNode):
             "hidden": HIDDEN,
         }
 
+    @classmethod
+    def check_widgets(cls, check: Check, values: dict[str, Any]) -> None:
+        # The syntax is known at queue time; how many persons there are only once the masks arrive.
+        if "selection" in values:
+            parse_selection(values["selection"], 255, check)
+
     async def run(self, person_masks, selection, unique_id=None):
-        check = Check(self.DISPLAY_NAME)
+        check = self.checked({"selection": selection})
         masks = mask_batch(person_masks)
         chosen = parse_selection(selection, masks.shape[0], check)
         union = torch.zeros(masks.shape[1:])
