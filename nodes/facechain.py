@@ -10,6 +10,7 @@ from typing import Any
 from . import models
 from .base import HIDDEN, PackNode, image_outputs, model_tooltip
 from .client import TaskOutcome
+from .client.ids import is_plain_id
 from .images import Encoded, batch_images, image_batch
 from .models.portrait import FACECHAIN_PRESETS, LORA_TEMPLATE_STYLE, TRAIN_FREE_STYLE
 from .photo_checks import image_refs, image_tooltip, paired_jobs
@@ -173,6 +174,12 @@ class FaceChainTrain(PackNode):
             },
             "hidden": HIDDEN,
         }
+
+    @classmethod
+    def check_widgets(cls, check: Check, values: dict[str, Any]) -> None:
+        job_id = (values.get("job_id") or "").strip()
+        if job_id and not is_plain_id(job_id):
+            raise check.fail("job_id", "is not a job id: it holds only letters, digits, '-' and '_' (e.g. ft-1a2b…).")
 
     async def run(self, photos, timeout_minutes, job_id="", unique_id=None):
         check = self.checked({"timeout_minutes": timeout_minutes, "job_id": job_id})

@@ -496,7 +496,10 @@ def test_person_masks_past_the_memory_budget_are_refused(pack, service, monkeypa
 # ---- ids, key scrub, signed URLs ---------------------------------------------------------------------
 def test_a_job_id_with_a_path_in_it_is_refused_before_any_request(pack, service):
     client = submodule(pack, "nodes.client")
-    with pytest.raises(client.DashScopeError, match="not a valid id"):
+    train = pack.NODE_CLASS_MAPPINGS["DashScopeImgFaceChainTrain"]
+    verdict = train.VALIDATE_INPUTS(timeout_minutes=5, job_id="../uploads?x#")
+    assert isinstance(verdict, str) and "'job_id'" in verdict  # refused at queue time, naming the input
+    with pytest.raises(client.InputError, match="job_id"):
         run_node(
             pack,
             "DashScopeImgFaceChainTrain",

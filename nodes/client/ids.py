@@ -18,9 +18,13 @@ class BadIdError(DashScopeError):
     hint = "An id may only hold letters, digits, '-' and '_'; nothing was sent."
 
 
+def is_plain_id(value: object) -> bool:
+    return isinstance(value, str) and bool(_ID.fullmatch(value))
+
+
 def checked_id(kind: str, value: str) -> str:
     """``value`` unchanged when it is a plain id; otherwise a clear error, raised before any request."""
-    if isinstance(value, str) and _ID.fullmatch(value):
+    if is_plain_id(value):
         return value
     shown = repr(value)[:60]
     raise BadIdError(f"The {kind} {shown} is not a valid id.", code="BadId")
