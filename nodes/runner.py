@@ -274,9 +274,7 @@ class Runner:
                 record_created(progress.task_id, job.spec.name, self.node_name)
 
         try:
-            outcome = client.run(
-                job.spec.endpoint, body, uses_oss=used_oss, cancelled=self._cancelled, on_progress=report
-            )
+            outcome = client.run(job.spec, body, uses_oss=used_oss, cancelled=self._cancelled, on_progress=report)
         except BaseException as exc:
             task_id = self._task_ids[index] or getattr(exc, "task_id", "")
             if task_id:

@@ -42,7 +42,7 @@ def _png_bytes() -> bytes:
 
 
 def _endpoint(pack, name="wanx-v1"):
-    return submodule(pack, "nodes.models").MODELS[name].endpoint
+    return submodule(pack, "nodes.models").MODELS[name]
 
 
 def test_throttled_submits_are_retried_and_create_exactly_one_task(pack, emulator, make_client):

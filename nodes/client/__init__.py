@@ -27,7 +27,7 @@ from .errors import (
     TaskTimeoutError,
 )
 from .results import MODERATED, ResultSlot, result_slots, successful_urls
-from .service import DashScopeClient, Endpoint
+from .service import CallSpec, DashScopeClient
 from .settings import REGIONS, Settings, load_settings
 from .tasks import PollSchedule, Progress, TaskOutcome
 from .transport import RetryPolicy
@@ -36,12 +36,12 @@ from .uploads import UPLOAD_CACHE
 __all__ = [
     "AmbiguousRequestError",
     "AuthenticationError",
+    "CallSpec",
     "BillingError",
     "ContentInspectionError",
     "DashScopeClient",
     "DashScopeError",
     "DownloadError",
-    "Endpoint",
     "InputError",
     "InvalidRequestError",
     "MODERATED",

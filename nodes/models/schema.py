@@ -155,21 +155,6 @@ class ModelSpec:
     sources: Mapping[str, str] = field(default_factory=dict)
 
     @property
-    def endpoint(self) -> Any:
-        """The client's view of this row (until the client takes a ModelSpec directly)."""
-        from ..client import Endpoint
-
-        return Endpoint(
-            model=self.name,
-            path=self.path,
-            sync=self.sync,
-            qps=self.qps,
-            concurrency=self.concurrency,
-            successor=self.successor,
-            data_inspection=self.data_inspection,
-        )
-
-    @property
     def inline_images(self) -> bool:
         return self.data_uri
 
