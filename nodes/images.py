@@ -33,11 +33,6 @@ class Encoded:
     def mime(self) -> str:
         return "image/png" if self.ext == "png" else "image/jpeg"
 
-    def data_uri(self) -> str:
-        import base64
-
-        return f"data:{self.mime};base64," + base64.b64encode(self.data).decode("ascii")
-
 
 def to_uint8(array: torch.Tensor) -> np.ndarray:
     """Float 0..1 tensor -> uint8 numpy array, rounding rather than truncating."""

@@ -26,6 +26,7 @@ from .errors import (
     TaskFailedError,
     TaskTimeoutError,
 )
+from .request_images import INLINE_LIMIT, ImageData, ImageRef, Prepared
 from .results import MODERATED, ResultSlot, result_slots, successful_urls
 from .service import CallSpec, DashScopeClient
 from .settings import REGIONS, Settings, load_settings
@@ -42,6 +43,9 @@ __all__ = [
     "DashScopeClient",
     "DashScopeError",
     "DownloadError",
+    "INLINE_LIMIT",
+    "ImageData",
+    "ImageRef",
     "InputError",
     "InvalidRequestError",
     "MODERATED",
@@ -52,6 +56,7 @@ __all__ = [
     "PackError",
     "PermissionDeniedError",
     "PollSchedule",
+    "Prepared",
     "Progress",
     "REGIONS",
     "RateLimitError",

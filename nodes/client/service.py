@@ -15,6 +15,7 @@ from . import finetune, results, tasks
 from .errors import AmbiguousRequestError, DashScopeError, NetworkError, PackError
 from .pacer import pacer_for
 from .recovery import IN_FLIGHT, Recovery, recover_task
+from .request_images import Prepared, prepare
 from .settings import Settings, url_host
 from .tasks import KNOWN, Progress, ProgressCallback, TaskOutcome
 from .transport import CancelCheck, RetryPolicy, Transport
@@ -68,6 +69,10 @@ class DashScopeClient:
     def upload(self, data: bytes, model: str, ext: str, cancelled: CancelCheck | None = None) -> str:
         return self.uploader.upload(data, model, ext, cancelled)
 
+    def prepare(self, spec: CallSpec, body: dict[str, Any], cancelled: CancelCheck | None = None) -> Prepared:
+        """Put the body's input images in place (data URI or upload); no task slot is needed for this."""
+        return prepare(self.upload, spec.name, spec.data_uri, body, cancelled)
+
     def _pacer(self, spec: CallSpec):
         override = self.settings.model_limits.get(spec.name, {})
         qps = float(override.get("qps", spec.qps))
@@ -77,18 +82,18 @@ class DashScopeClient:
     def run(
         self,
         spec: CallSpec,
-        body: dict[str, Any],
+        request: dict[str, Any] | Prepared,
         *,
-        uses_oss: bool = False,
         cancelled: CancelCheck | None = None,
         on_progress: ProgressCallback | None = None,
         timeout: float | None = None,
     ) -> TaskOutcome:
-        """Submit ``body`` to the model and return its finished output (async: submit + wait; sync: one call)."""
+        """Submit the request to the model and return its finished output (async: submit + wait; sync: one call).
+
+        ``request`` is a body without input images, or what ``prepare`` made of one with them."""
         report = on_progress or (lambda _p: None)
-        headers: dict[str, str] = {}
-        if uses_oss:
-            headers["X-DashScope-OssResourceResolve"] = "enable"
+        prepared = request if isinstance(request, Prepared) else Prepared(request)
+        body, headers = prepared.body, prepared.headers()
         if spec.data_inspection:
             headers["X-DashScope-DataInspection"] = "enable"
         pacer = self._pacer(spec)

@@ -154,10 +154,6 @@ class ModelSpec:
     # "results", "price", "lifecycle", "data_uri", "data_inspection".
     sources: Mapping[str, str] = field(default_factory=dict)
 
-    @property
-    def inline_images(self) -> bool:
-        return self.data_uri
-
     def source(self, fact: str) -> str:
         return self.sources.get(fact, self.page)
 
