@@ -170,7 +170,7 @@ def image_outputs(results: Sequence[JobResult]) -> tuple[torch.Tensor, torch.Ten
     if not pairs:
         raise ValueError("the service returned no images")
     images = batch_images([rgb for rgb, _ in pairs])
-    masks = batch_masks([alpha for _, alpha in pairs], images.shape[1], images.shape[2])
+    masks = batch_masks([alpha for _, alpha in pairs], images.shape[2], images.shape[1])
     task_ids = "\n".join(r.task_id for r in results if r.task_id and r.error is None)
     urls = "\n".join(u for r in results for u in r.urls)
     return images, masks, task_ids, urls

@@ -6,7 +6,7 @@ from typing import Any
 
 from . import models
 from .base import HIDDEN, PackNode, image_outputs, model_tooltip
-from .images import image_batch
+from .images import image_batch, picture_size
 from .jobs import encoded_batch
 from .masks import checked_masks, encoded_masks, paste_inside_mask
 from .models.editing import ERASE, OUT_PAINTING_MAX_ASPECT, OUT_PAINTING_MAX_FACTOR, OUT_PAINTING_MODEL, X_PAINTING
@@ -275,13 +275,13 @@ class Outpainting(PackNode):
         values = {name: settings[name] for name in (*OUTPAINT_FIELDS[mode], *_OUTPAINT_COMMON)}
         if mode == "offsets":
             for picture in image_batch(image):
-                check_offsets(check, picture.shape[0], picture.shape[1], values)
+                check_offsets(check, *picture_size(picture), values)
         encoded = await encoded_batch(check, "image", image, OUT_PAINTING_MODEL.field("image").image)
         jobs = [Job(OUT_PAINTING_MODEL, OUT_PAINTING_MODEL.request({**values, "image": ImageRef(e)})) for e in encoded]
         return image_outputs(await Runner(self.DISPLAY_NAME, unique_id).run(jobs))
 
 
-def check_offsets(check: Check, height: int, width: int, values: dict[str, Any]) -> None:
+def check_offsets(check: Check, width: int, height: int, values: dict[str, Any]) -> None:
     """The page's offset rules for one picture: each pair less than 3x its side, the result within 1:4 to 4:1."""
     top, bottom, left, right = (int(values[n]) for n in OUTPAINT_FIELDS["offsets"])
     for first, total, side, what in (

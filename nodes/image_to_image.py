@@ -382,7 +382,7 @@ def qwen_size(check: Check, model: str, width: int, height: int) -> str | None:
         raise check.fail("width", "and height must both be 0 (follow the picture) or both be set.")
     kind, low, high = QWEN_EDIT_SIZES[model]
     if kind == "sides":
-        check.sides("width", height, width, low, high)
+        check.sides("width", width, height, low, high)
     elif not low**2 <= width * height <= high**2:
         raise check.fail(
             "width", f"x height = {width * height} pixels; {model} needs {low}x{low} to {high}x{high} in total."

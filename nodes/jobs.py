@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import torch
 
-from .images import Encoded, encode_image, image_batch
+from .images import Encoded, encode_image, image_batch, picture_size
 from .models import ImageRule
 from .runner import encode_all
 from .validation import Check
@@ -21,11 +21,9 @@ def check_images(check: Check, name: str, images: torch.Tensor, rule: ImageRule 
         low = rule.min_side if rule.min_side is not None else 1
         high = rule.max_side if rule.max_side is not None else 1 << 30
         for picture in batch:
-            check.sides(
-                name, picture.shape[0], picture.shape[1], low, high, max_ratio=rule.max_aspect, strict=rule.strict
-            )
+            check.sides(name, *picture_size(picture), low, high, max_ratio=rule.max_aspect, strict=rule.strict)
             if rule.max_short_side is not None:
-                check.short_side(name, picture.shape[0], picture.shape[1], high, rule.max_short_side)
+                check.short_side(name, *picture_size(picture), high, rule.max_short_side)
     return batch
 
 
