@@ -142,17 +142,6 @@ def seed_input(note: str = "") -> tuple[str, dict[str, Any]]:
     )
 
 
-def prompt_input(limit: int, required: bool = True, what: str = "What to draw") -> tuple[str, dict[str, Any]]:
-    return (
-        "STRING",
-        {
-            "multiline": True,
-            "default": "",
-            "tooltip": f"{what}. Chinese or English, at most {limit} characters." + ("" if required else " Optional."),
-        },
-    )
-
-
 def model_tooltip(names: Sequence[str], intro: str) -> str:
     """A model picker's tooltip that states each model's status (retired, scheduled, trial only)."""
     lines = [intro]

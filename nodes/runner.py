@@ -55,7 +55,6 @@ _WORKERS = ThreadPoolExecutor(max_workers=32, thread_name_prefix="dashscope")
 class Job:
     spec: ModelSpec
     body: dict[str, Any]
-    label: str = ""
 
 
 @dataclass
