@@ -8,9 +8,10 @@ from typing import Any
 from . import models
 from .base import HIDDEN, PackNode, image_outputs, seed_input
 from .images import image_batch
+from .jobs import image_refs, image_tooltip
 from .masks import encoded_masks
 from .models.portrait import ASPECT_KEEP, FACES
-from .photo_checks import image_refs, image_tooltip, paired_jobs
+from .photo_checks import paired_jobs
 from .runner import Runner
 from .validation import Check, check_field
 from .widgets import model_widget, widget

@@ -11,8 +11,9 @@ from . import models
 from .base import HIDDEN, PackNode, image_outputs, model_tooltip
 from .client import TaskOutcome
 from .images import Encoded, batch_images, image_batch
+from .jobs import image_refs, image_tooltip
 from .models.portrait import FACECHAIN_PRESETS, LORA_TEMPLATE_STYLE, TRAIN_FREE_STYLE
-from .photo_checks import image_refs, image_tooltip, paired_jobs
+from .photo_checks import paired_jobs
 from .runner import Fetch, Job, JobResult, Runner
 from .validation import Check, check_field
 from .widgets import widget

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import torch
@@ -23,19 +22,18 @@ from .models.editing import (
     WAN_FUNCTION_PARAMETERS,
 )
 from .runner import ImageRef, Job, Runner
+from .text_rules import chinese_characters, english_words
 from .validation import Check, check_fields
 from .widgets import AUTO, field_widgets, given, model_widget, widget
 
 NO_SCENE = "none"
 _FOREGROUND = BACKGROUND_MODEL.field("foreground").image
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 def check_guide_text(check: Check, name: str, text: str) -> str:
     """Background prompts: at most about 120 Chinese characters or 150 English words (the rest is ignored)."""
     text = (text or "").strip()
-    chinese = len(_CJK.findall(text))
-    words = len(_CJK.sub(" ", text).split())
+    chinese, words = chinese_characters(text), english_words(text)
     if chinese > GUIDE_CJK or words > GUIDE_WORDS:
         raise check.fail(
             name,

@@ -1,16 +1,19 @@
 """Turning a node's image inputs into what a request carries: batch and size checks against the model's image
-rule, encoding on the pack's workers, and the file-size check — one helper for every node family."""
+rule, encoding on the pack's workers, and the file-size check — one helper for every node family; and an image
+input's tooltip from its row."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import torch
 
 from .images import Encoded, encode_image, image_batch, picture_size
-from .models import ImageRule
-from .runner import encode_all
+from .models import Field, ImageRule
+from .runner import ImageRef, encode_all
 from .validation import Check
+from .widgets import tooltip_for
 
 
 def check_images(check: Check, name: str, images: torch.Tensor, rule: ImageRule | None) -> torch.Tensor:
@@ -41,3 +44,18 @@ async def encoded_batch(
         for item in encoded:
             check.file_size(name, item, rule.max_mb)
     return encoded
+
+
+def image_tooltip(spec_field: Field, lead: str) -> str:
+    """An IMAGE / MASK input's tooltip: the lead, the field's note and count, and its image rule in words."""
+    rule = spec_field.image.describe() if spec_field.image is not None else ""
+    return tooltip_for(spec_field, f"{lead}. {rule[:1].upper()}{rule[1:]}" if rule else lead)
+
+
+async def image_refs(check: Check, spec_field: Field, images: Any) -> list[ImageRef]:
+    """One ImageRef per picture of the batch fed to ``spec_field``'s input, after every check its row states.
+    For an array field (``image[]``) the row's ``high`` is the most pictures one request may carry."""
+    batch = image_batch(images)
+    most = int(spec_field.high) if spec_field.type == "image[]" and spec_field.high is not None else None
+    check.batch(spec_field.name, batch, most)
+    return [ImageRef(e) for e in await encoded_batch(check, spec_field.name, batch, spec_field.image)]

@@ -1,6 +1,5 @@
 """Portrait nodes: cosplay (retired model) and portrait style repaint, rendered from their rows in
-nodes/models/portrait.py. The FaceChain nodes live in facechain.py and are listed here too, so the portrait
-family stays one entry in nodes/__init__.py."""
+nodes/models/portrait.py. The FaceChain nodes are their own family (facechain.py)."""
 
 from __future__ import annotations
 
@@ -8,9 +7,9 @@ from typing import Any
 
 from . import models
 from .base import HIDDEN, PackNode, image_outputs
-from .facechain import NODES as FACECHAIN_NODES
+from .jobs import image_refs, image_tooltip
 from .models.portrait import CUSTOM_STYLE_INDEX, REPAINT_STYLES
-from .photo_checks import image_refs, image_tooltip, paired_jobs
+from .photo_checks import paired_jobs
 from .runner import Runner
 from .widgets import widget
 
@@ -115,4 +114,4 @@ class StyleRepaint(PackNode):
         return image_outputs(await Runner(self.DISPLAY_NAME, unique_id).run(jobs))
 
 
-NODES = [Cosplay, StyleRepaint, *FACECHAIN_NODES]
+NODES = [Cosplay, StyleRepaint]
