@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import models
 from .base import HIDDEN, PackNode, image_outputs, model_tooltip
 from .images import image_batch, picture_size
-from .jobs import encoded_batch
+from .jobs import encoded_batch, image_tooltip
 from .masks import checked_masks, encoded_masks, paste_inside_mask
 from .models.editing import ERASE, OUT_PAINTING_MAX_ASPECT, OUT_PAINTING_MAX_FACTOR, OUT_PAINTING_MODEL, X_PAINTING
 from .runner import ImageRef, Job, Runner
@@ -16,11 +15,6 @@ from .widgets import AUTO, field_widgets, given, widget
 
 OUTPAINT_MODES = ["ratio", "scale", "offsets", "rotate only"]
 _UNCONFIRMED_NOTE = "Advanced: sent only when set"
-
-
-def _image_tip(spec: models.ModelSpec, lead: str) -> str:
-    rule = spec.field("image").image
-    return f"{lead}; {rule.describe()}." if rule else lead + "."
 
 
 class Inpainting(PackNode):
@@ -43,7 +37,11 @@ class Inpainting(PackNode):
             "required": {
                 "image": (
                     "IMAGE",
-                    {"tooltip": _image_tip(X_PAINTING, "The picture to edit; a batch runs one task per image")},
+                    {
+                        "tooltip": image_tooltip(
+                            X_PAINTING.field("image"), "The picture to edit; a batch runs one task per image"
+                        )
+                    },
                 ),
                 "mask": (
                     "MASK",
@@ -123,7 +121,10 @@ class EraseAndComplete(PackNode):
         field = ERASE.field
         return {
             "required": {
-                "image": ("IMAGE", {"tooltip": _image_tip(ERASE, "The picture; a batch runs one task per image")}),
+                "image": (
+                    "IMAGE",
+                    {"tooltip": image_tooltip(ERASE.field("image"), "The picture; a batch runs one task per image")},
+                ),
                 "mask": ("MASK", {"tooltip": "White (1) = erase. Same size as the image."}),
                 "dilate": widget(field("dilate"), default=False),
                 "fast_mode": widget(field("fast_mode"), "Faster, less detailed; the keep mask is then not needed"),
@@ -190,8 +191,8 @@ class Outpainting(PackNode):
                 "image": (
                     "IMAGE",
                     {
-                        "tooltip": _image_tip(
-                            OUT_PAINTING_MODEL, "The picture to extend; a batch runs one task per image"
+                        "tooltip": image_tooltip(
+                            field("image"), "The picture to extend; a batch runs one task per image"
                         )
                     },
                 ),
