@@ -8,7 +8,7 @@ import torch
 
 from .base import HIDDEN, PackNode, image_outputs, seed_input
 from .images import encode_image, encode_pil, encode_rgba, image_batch, to_uint8
-from .jobs import check_images, encoded_batch
+from .jobs import check_images, encoded_batch, image_tooltip
 from .masks import checked_masks, encoded_masks
 from .models.editing import (
     BACKGROUND_MODEL,
@@ -58,10 +58,12 @@ class BackgroundGeneration(PackNode):
     @classmethod
     def INPUT_TYPES(cls) -> dict[str, Any]:
         field = BACKGROUND_MODEL.field
-        rule = field("foreground").image.describe()
         return {
             "required": {
-                "foreground": ("IMAGE", {"tooltip": f"The product or person; RGBA, or RGB with 'mask'. {rule}."}),
+                "foreground": (
+                    "IMAGE",
+                    {"tooltip": image_tooltip(field("foreground"), "The product or person; RGBA, or RGB with 'mask'")},
+                ),
                 **field_widgets(
                     BACKGROUND_MODEL,
                     {
@@ -216,12 +218,15 @@ class SketchToImage(PackNode):
     @classmethod
     def INPUT_TYPES(cls) -> dict[str, Any]:
         field = SKETCH.field
-        rule = field("sketch").image.describe()
         return {
             "required": {
                 "sketch": (
                     "IMAGE",
-                    {"tooltip": f"Line drawing, dark lines on white; {rule}. A batch runs one task per sketch."},
+                    {
+                        "tooltip": image_tooltip(
+                            field("sketch"), "Line drawing, dark lines on white; one task per sketch"
+                        )
+                    },
                 ),
                 "prompt": widget(field("prompt"), "What the sketch shows"),
                 "style": widget(field("style"), "Painting style"),
@@ -295,10 +300,12 @@ class WanImageEdit(PackNode):
     @classmethod
     def INPUT_TYPES(cls) -> dict[str, Any]:
         field = WAN_EDIT.field
-        rule = field("image").image.describe()
         return {
             "required": {
-                "image": ("IMAGE", {"tooltip": f"The picture to edit; {rule}. A batch runs one task per image."}),
+                "image": (
+                    "IMAGE",
+                    {"tooltip": image_tooltip(field("image"), "The picture to edit; one task per image")},
+                ),
                 "function": widget(field("function"), "What kind of edit; only its own settings are sent"),
                 "prompt": widget(field("prompt"), "The instruction, e.g. 'make it snow'"),
                 "n": widget(field("n"), "Images per input image; each is billed"),
@@ -403,12 +410,14 @@ class QwenImageEdit(PackNode):
     @classmethod
     def INPUT_TYPES(cls) -> dict[str, Any]:
         field = QWEN_EDIT["qwen-image-edit-plus"].field
-        rule = field("image").image.describe()
         high = max(size_rule[2] for size_rule in QWEN_EDIT_SIZES.values())
         side = {"default": 0, "min": 0, "max": high, "step": 16}
         return {
             "required": {
-                "image": ("IMAGE", {"tooltip": f"Picture 1 (a batch runs one call per image); {rule}."}),
+                "image": (
+                    "IMAGE",
+                    {"tooltip": image_tooltip(field("image"), "Picture 1 (a batch runs one call per image)")},
+                ),
                 "model": model_widget(list(QWEN_EDIT_SPECS.values()), "Which Qwen model edits."),
                 "prompt": widget(
                     QWEN_EDIT_20["qwen-image-2.0"].field("prompt"), "The instruction (qwen-image-edit*: 800)"
