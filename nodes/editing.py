@@ -6,7 +6,7 @@ from typing import Any
 
 from .base import HIDDEN, PackNode, image_outputs, model_tooltip
 from .images import image_batch, picture_size
-from .jobs import encoded_batch, image_tooltip
+from .jobs import encoded_batch, image_input
 from .masks import checked_masks, encoded_masks, paste_inside_mask
 from .models.editing import ERASE, OUT_PAINTING_MAX_ASPECT, OUT_PAINTING_MAX_FACTOR, OUT_PAINTING_MODEL, X_PAINTING
 from .runner import ImageRef, Job, Runner
@@ -35,14 +35,7 @@ class Inpainting(PackNode):
         field = X_PAINTING.field
         return {
             "required": {
-                "image": (
-                    "IMAGE",
-                    {
-                        "tooltip": image_tooltip(
-                            X_PAINTING.field("image"), "The picture to edit; a batch runs one task per image"
-                        )
-                    },
-                ),
+                "image": image_input(X_PAINTING.field("image"), "The picture to edit; a batch runs one task per image"),
                 "mask": (
                     "MASK",
                     {
@@ -121,10 +114,7 @@ class EraseAndComplete(PackNode):
         field = ERASE.field
         return {
             "required": {
-                "image": (
-                    "IMAGE",
-                    {"tooltip": image_tooltip(ERASE.field("image"), "The picture; a batch runs one task per image")},
-                ),
+                "image": image_input(ERASE.field("image"), "The picture; a batch runs one task per image"),
                 "mask": ("MASK", {"tooltip": "White (1) = erase. Same size as the image."}),
                 "dilate": widget(field("dilate"), default=False),
                 "fast_mode": widget(field("fast_mode"), "Faster, less detailed; the keep mask is then not needed"),
@@ -188,14 +178,7 @@ class Outpainting(PackNode):
         offset = {"max": high, "step": 8}
         return {
             "required": {
-                "image": (
-                    "IMAGE",
-                    {
-                        "tooltip": image_tooltip(
-                            field("image"), "The picture to extend; a batch runs one task per image"
-                        )
-                    },
-                ),
+                "image": image_input(field("image"), "The picture to extend; a batch runs one task per image"),
                 "mode": (
                     OUTPAINT_MODES,
                     {

@@ -11,7 +11,7 @@ from . import models
 from .base import HIDDEN, PackNode, image_outputs, model_tooltip
 from .client import TaskOutcome
 from .images import Encoded, batch_images, image_batch
-from .jobs import image_refs, image_tooltip
+from .jobs import image_input, image_refs
 from .models.portrait import FACECHAIN_PRESETS, LORA_TEMPLATE_STYLE, TRAIN_FREE_STYLE
 from .photo_checks import paired_jobs
 from .runner import Fetch, Job, JobResult, Runner
@@ -74,15 +74,10 @@ class FaceChainFaceCheck(PackNode):
     def INPUT_TYPES(cls) -> dict[str, Any]:
         return {
             "required": {
-                "photos": (
-                    "IMAGE",
-                    {
-                        "tooltip": image_tooltip(
-                            DETECT.field("photos"),
-                            f"Photos of the person (a batch of at most {int(FINETUNE.field('photos').high)}, the "
-                            "most training takes)",
-                        )
-                    },
+                "photos": image_input(
+                    DETECT.field("photos"),
+                    f"Photos of the person (a batch of at most {int(FINETUNE.field('photos').high)}, the "
+                    "most training takes)",
                 ),
                 "require_all": (
                     "BOOLEAN",
@@ -142,14 +137,7 @@ class FaceChainTrain(PackNode):
     def INPUT_TYPES(cls) -> dict[str, Any]:
         return {
             "required": {
-                "photos": (
-                    "IMAGE",
-                    {
-                        "tooltip": image_tooltip(
-                            FINETUNE.field("photos"), "Photos of one person, frontal, one face each"
-                        )
-                    },
-                ),
+                "photos": image_input(FINETUNE.field("photos"), "Photos of one person, frontal, one face each"),
                 "timeout_minutes": (
                     "INT",
                     {
@@ -248,11 +236,8 @@ class FaceChainGenerate(PackNode):
                 "skin_retouch": widget(field("skin_retouch")),
             },
             "optional": {
-                "photos": ("IMAGE", {"tooltip": image_tooltip(field("photos"), "Train-free: photos of the person")}),
-                "template": (
-                    "IMAGE",
-                    {"tooltip": image_tooltip(field("template"), "Template modes: the portrait to put the face into")},
-                ),
+                "photos": image_input(field("photos"), "Train-free: photos of the person"),
+                "template": image_input(field("template"), "Template modes: the portrait to put the face into"),
             },
             "hidden": HIDDEN,
         }

@@ -8,7 +8,7 @@ import torch
 
 from .base import HIDDEN, PackNode, image_outputs, seed_input
 from .images import encode_image, encode_pil, encode_rgba, image_batch, to_uint8
-from .jobs import check_images, encoded_batch, image_tooltip
+from .jobs import check_images, encoded_batch, image_input
 from .masks import checked_masks, encoded_masks
 from .models.editing import (
     BACKGROUND_MODEL,
@@ -60,10 +60,7 @@ class BackgroundGeneration(PackNode):
         field = BACKGROUND_MODEL.field
         return {
             "required": {
-                "foreground": (
-                    "IMAGE",
-                    {"tooltip": image_tooltip(field("foreground"), "The product or person; RGBA, or RGB with 'mask'")},
-                ),
+                "foreground": image_input(field("foreground"), "The product or person; RGBA, or RGB with 'mask'"),
                 **field_widgets(
                     BACKGROUND_MODEL,
                     {
@@ -220,14 +217,7 @@ class SketchToImage(PackNode):
         field = SKETCH.field
         return {
             "required": {
-                "sketch": (
-                    "IMAGE",
-                    {
-                        "tooltip": image_tooltip(
-                            field("sketch"), "Line drawing, dark lines on white; one task per sketch"
-                        )
-                    },
-                ),
+                "sketch": image_input(field("sketch"), "Line drawing, dark lines on white; one task per sketch"),
                 "prompt": widget(field("prompt"), "What the sketch shows"),
                 "style": widget(field("style"), "Painting style"),
                 # The service's default is 4 images; the node defaults to 1 so a first run bills one image.
@@ -302,10 +292,7 @@ class WanImageEdit(PackNode):
         field = WAN_EDIT.field
         return {
             "required": {
-                "image": (
-                    "IMAGE",
-                    {"tooltip": image_tooltip(field("image"), "The picture to edit; one task per image")},
-                ),
+                "image": image_input(field("image"), "The picture to edit; one task per image"),
                 "function": widget(field("function"), "What kind of edit; only its own settings are sent"),
                 "prompt": widget(field("prompt"), "The instruction, e.g. 'make it snow'"),
                 "n": widget(field("n"), "Images per input image; each is billed"),
@@ -414,10 +401,7 @@ class QwenImageEdit(PackNode):
         side = {"default": 0, "min": 0, "max": high, "step": 16}
         return {
             "required": {
-                "image": (
-                    "IMAGE",
-                    {"tooltip": image_tooltip(field("image"), "Picture 1 (a batch runs one call per image)")},
-                ),
+                "image": image_input(field("image"), "Picture 1 (a batch runs one call per image)"),
                 "model": model_widget(list(QWEN_EDIT_SPECS.values()), "Which Qwen model edits."),
                 "prompt": widget(
                     QWEN_EDIT_20["qwen-image-2.0"].field("prompt"), "The instruction (qwen-image-edit*: 800)"

@@ -59,3 +59,8 @@ async def image_refs(check: Check, spec_field: Field, images: Any) -> list[Image
     most = int(spec_field.high) if spec_field.type == "image[]" and spec_field.high is not None else None
     check.batch(spec_field.name, batch, most)
     return [ImageRef(e) for e in await encoded_batch(check, spec_field.name, batch, spec_field.image)]
+
+
+def image_input(spec_field: Field, lead: str, kind: str = "IMAGE") -> tuple[str, dict[str, Any]]:
+    """A node's IMAGE (or MASK) input for a row's image field, with ``image_tooltip``."""
+    return kind, {"tooltip": image_tooltip(spec_field, lead)}

@@ -7,7 +7,7 @@ from typing import Any
 
 from . import models
 from .base import HIDDEN, PackNode, image_outputs
-from .jobs import image_refs, image_tooltip
+from .jobs import image_input, image_refs
 from .models.portrait import CUSTOM_STYLE_INDEX, REPAINT_STYLES
 from .photo_checks import paired_jobs
 from .runner import Runner
@@ -38,18 +38,8 @@ class Cosplay(PackNode):
         field = COSPLAY.field
         return {
             "required": {
-                "face": (
-                    "IMAGE",
-                    {"tooltip": image_tooltip(field("face"), "A clear photo of the face; one task each")},
-                ),
-                "template": (
-                    "IMAGE",
-                    {
-                        "tooltip": image_tooltip(
-                            field("template"), "The character picture: one for all faces, or one each"
-                        )
-                    },
-                ),
+                "face": image_input(field("face"), "A clear photo of the face; one task each"),
+                "template": image_input(field("template"), "The character picture: one for all faces, or one each"),
                 "model_index": widget(field("model_index"), f"1 = 3D cartoon. {COSPLAY.status_note()}"),
             },
             "hidden": HIDDEN,
@@ -80,7 +70,7 @@ class StyleRepaint(PackNode):
         field = REPAINT.field
         return {
             "required": {
-                "portrait": ("IMAGE", {"tooltip": image_tooltip(field("portrait"), "The portrait; one task each")}),
+                "portrait": image_input(field("portrait"), "The portrait; one task each"),
                 "style": widget(
                     field("style_index"),
                     "A preset style (the number is the service's style_index), or 'custom' to follow style_reference",
@@ -89,14 +79,9 @@ class StyleRepaint(PackNode):
                 ),
             },
             "optional": {
-                "style_reference": (
-                    "IMAGE",
-                    {
-                        "tooltip": image_tooltip(
-                            field("style_reference"),
-                            "With style 'custom': the picture whose style to take; one for all portraits, or one each",
-                        )
-                    },
+                "style_reference": image_input(
+                    field("style_reference"),
+                    "With style 'custom': the picture whose style to take; one for all portraits, or one each",
                 )
             },
             "hidden": HIDDEN,

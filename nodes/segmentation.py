@@ -12,7 +12,7 @@ from . import models
 from .base import HIDDEN, PackNode
 from .client import DownloadError, TaskFailedError, TaskOutcome, result_slots, successful_urls
 from .images import batch_images, decode_gray, image_batch, mask_batch
-from .jobs import encoded_batch, image_tooltip
+from .jobs import encoded_batch, image_input
 from .models.editing import SEGMENTATION
 from .runner import Fetch, ImageRef, Job, JobResult, Runner, download_images
 from .validation import Check
@@ -78,7 +78,7 @@ class PersonSegmentation(PackNode):
     @classmethod
     def INPUT_TYPES(cls) -> dict[str, Any]:
         return {
-            "required": {"image": ("IMAGE", {"tooltip": image_tooltip(SEGMENTATION.field("image"), "The picture(s)")})},
+            "required": {"image": image_input(SEGMENTATION.field("image"), "The picture(s)")},
             "hidden": HIDDEN,
         }
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from . import models
 from .base import HIDDEN, SEED_MAX, PackNode, image_outputs, seed_input
-from .jobs import encoded_batch, image_tooltip
+from .jobs import encoded_batch, image_input
 from .models import text_to_image as t2i_rows
 from .runner import ImageRef, Job, Runner
 from .validation import Check, check_field
@@ -71,9 +71,7 @@ class WanxV1SimilarImage(WanxV1TextToImage):
     @classmethod
     def INPUT_TYPES(cls) -> dict[str, Any]:
         field = WANX_V1.field
-        inputs = {
-            "reference": ("IMAGE", {"tooltip": image_tooltip(field("reference"), "One task per picture of the batch")})
-        }
+        inputs = {"reference": image_input(field("reference"), "One task per picture of the batch")}
         inputs.update(_wanx_v1_inputs())
         inputs["ref_strength"] = widget(field("ref_strength"), "How close to the reference", default=0.5)
         inputs["ref_mode"] = widget(field("ref_mode"), "repaint: follow the content. refonly: follow only the style")
