@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import io
 import json
 import os
@@ -185,13 +186,12 @@ class Bench:
         emu = self.emulator(0.2, {"model_limits": {"image-out-painting": {"concurrency": 10}}})
         emu.set_limits("image-out-painting", concurrency=10)
         client = self.client_mod.DashScopeClient(self.client_mod.load_settings())
-        endpoint = submodule(self.pack, "nodes.models").MODELS["wanx-v1"].endpoint
-        endpoint = type(endpoint)(**{**endpoint.__dict__, "concurrency": 10})
+        spec = dataclasses.replace(submodule(self.pack, "nodes.models").MODELS["wanx-v1"], concurrency=10)
         emu.set_limits("wanx-v1", concurrency=10)
         body = {"model": "wanx-v1", "input": {"prompt": "x"}, "parameters": {"n": 1, "size": "1024*1024"}}
 
         async def burst():
-            return await asyncio.gather(*(asyncio.to_thread(client.run, endpoint, body) for _ in range(10)))
+            return await asyncio.gather(*(asyncio.to_thread(client.run, spec, body) for _ in range(10)))
 
         started = time.monotonic()
         asyncio.run(burst())
@@ -221,7 +221,7 @@ class Bench:
 
         def one(model: str):
             body = {"model": model, "input": {"prompt": "x"}, "parameters": {"n": 1, "size": "1024*1024"}}
-            outcome = client.run(table[model].endpoint, body)
+            outcome = client.run(table[model], body)
             return outcome, time.monotonic()
 
         async def all_of_them():

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
-from . import commerce, design, editing, image_to_image, portrait, segmentation, task_result, text_to_image
+from . import (
+    commerce,
+    design,
+    editing,
+    facechain,
+    image_to_image,
+    portrait,
+    segmentation,
+    task_result,
+    text_to_image,
+)
 
 # Each family module lists its node classes in NODES; a new family is one line here.
-FAMILIES = [text_to_image, editing, segmentation, image_to_image, portrait, commerce, design, task_result]
+FAMILIES = [text_to_image, editing, segmentation, image_to_image, portrait, facechain, commerce, design, task_result]
 
 NODE_CLASS_MAPPINGS: dict[str, type] = {}
 NODE_DISPLAY_NAME_MAPPINGS: dict[str, str] = {}

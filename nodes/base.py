@@ -142,17 +142,6 @@ def seed_input(note: str = "") -> tuple[str, dict[str, Any]]:
     )
 
 
-def prompt_input(limit: int, required: bool = True, what: str = "What to draw") -> tuple[str, dict[str, Any]]:
-    return (
-        "STRING",
-        {
-            "multiline": True,
-            "default": "",
-            "tooltip": f"{what}. Chinese or English, at most {limit} characters." + ("" if required else " Optional."),
-        },
-    )
-
-
 def model_tooltip(names: Sequence[str], intro: str) -> str:
     """A model picker's tooltip that states each model's status (retired, scheduled, trial only)."""
     lines = [intro]
@@ -170,7 +159,7 @@ def image_outputs(results: Sequence[JobResult]) -> tuple[torch.Tensor, torch.Ten
     if not pairs:
         raise ValueError("the service returned no images")
     images = batch_images([rgb for rgb, _ in pairs])
-    masks = batch_masks([alpha for _, alpha in pairs], images.shape[1], images.shape[2])
+    masks = batch_masks([alpha for _, alpha in pairs], images.shape[2], images.shape[1])
     task_ids = "\n".join(r.task_id for r in results if r.task_id and r.error is None)
     urls = "\n".join(u for r in results for u in r.urls)
     return images, masks, task_ids, urls

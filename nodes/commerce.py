@@ -8,9 +8,10 @@ from typing import Any
 from . import models
 from .base import HIDDEN, PackNode, image_outputs, seed_input
 from .images import image_batch
+from .jobs import image_input, image_refs
 from .masks import encoded_masks
 from .models.portrait import ASPECT_KEEP, FACES
-from .photo_checks import image_refs, image_tooltip, paired_jobs
+from .photo_checks import paired_jobs
 from .runner import Runner
 from .validation import Check, check_field
 from .widgets import model_widget, widget
@@ -30,8 +31,8 @@ def _virtual_model_inputs() -> dict[str, Any]:
     aspects = [KEEP, *(a for a in field("aspect_ratio").enum if a != ASPECT_KEEP)]
     return {
         "model": model_widget(list(VIRTUAL_MODELS.values()), "v2 adds background strength, mannequin, style, seed."),
-        "image": ("IMAGE", {"tooltip": image_tooltip(field("image"), "The real model photo; one task per photo")}),
-        "mask": ("MASK", {"tooltip": image_tooltip(field("mask"), "One mask for all photos, or one per photo")}),
+        "image": image_input(field("image"), "The real model photo; one task per photo"),
+        "mask": image_input(field("mask"), "One mask for all photos, or one per photo", "MASK"),
         "prompt": widget(field("prompt"), "Scene and body"),
         "face_prompt": widget(field("face_prompt"), "The face", multiline=False),
         "short_side_size": widget(
@@ -102,8 +103,8 @@ class VirtualModel(PackNode):
         return {
             "required": _virtual_model_inputs(),
             "optional": {
-                "background": ("IMAGE", {"tooltip": image_tooltip(field("background"), "Optional background picture")}),
-                "face_image": ("IMAGE", {"tooltip": image_tooltip(field("face_image"), "Optional")}),
+                "background": image_input(field("background"), "Optional background picture"),
+                "face_image": image_input(field("face_image"), "Optional"),
             },
             "hidden": HIDDEN,
         }
@@ -183,8 +184,8 @@ class ShoeModel(PackNode):
         field = SHOE.field
         return {
             "required": {
-                "template": ("IMAGE", {"tooltip": image_tooltip(field("template"), "Legs and feet; one task each")}),
-                "shoes": ("IMAGE", {"tooltip": image_tooltip(field("shoes"), "The shoe's views (a batch)")}),
+                "template": image_input(field("template"), "Legs and feet; one task each"),
+                "shoes": image_input(field("shoes"), "The shoe's views (a batch)"),
                 "n": widget(field("n"), "Images per template; each is billed"),
             },
             "optional": {

@@ -16,7 +16,7 @@ import torch
 from . import comfy_bridge
 from .base import HIDDEN, PackNode, image_outputs
 from .client import MODERATED, ContentInspectionError, TaskOutcome, successful_urls
-from .images import Encoded, batch_images, encode_image, encode_mask, image_batch, mask_batch
+from .images import Encoded, batch_images, encode_image, encode_mask, image_batch, mask_batch, picture_size
 from .jobs import encoded_batch
 from .models import ImageRule, ModelSpec
 from .models.design import (
@@ -293,7 +293,7 @@ def text_picture(check: Check, text_image: torch.Tensor | None, text_mask: torch
     else:
         name, item = "text_image", image_batch(text_image)[0]
         encoded = encode_image(item, lossless=True)
-    check.sides(name, item.shape[0], item.shape[1], 1, _PICTURE.max_side or 1 << 30, max_ratio=_PICTURE.max_aspect)
+    check.sides(name, *picture_size(item), 1, _PICTURE.max_side or 1 << 30, max_ratio=_PICTURE.max_aspect)
     return check.file_size(name, encoded, _PICTURE.max_mb or float("inf"))
 
 

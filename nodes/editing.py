@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import models
 from .base import HIDDEN, PackNode, image_outputs, model_tooltip
-from .images import image_batch
-from .jobs import encoded_batch
+from .images import image_batch, picture_size
+from .jobs import encoded_batch, image_input
 from .masks import checked_masks, encoded_masks, paste_inside_mask
 from .models.editing import ERASE, OUT_PAINTING_MAX_ASPECT, OUT_PAINTING_MAX_FACTOR, OUT_PAINTING_MODEL, X_PAINTING
 from .runner import ImageRef, Job, Runner
@@ -16,11 +15,6 @@ from .widgets import AUTO, field_widgets, given, widget
 
 OUTPAINT_MODES = ["ratio", "scale", "offsets", "rotate only"]
 _UNCONFIRMED_NOTE = "Advanced: sent only when set"
-
-
-def _image_tip(spec: models.ModelSpec, lead: str) -> str:
-    rule = spec.field("image").image
-    return f"{lead}; {rule.describe()}." if rule else lead + "."
 
 
 class Inpainting(PackNode):
@@ -41,10 +35,7 @@ class Inpainting(PackNode):
         field = X_PAINTING.field
         return {
             "required": {
-                "image": (
-                    "IMAGE",
-                    {"tooltip": _image_tip(X_PAINTING, "The picture to edit; a batch runs one task per image")},
-                ),
+                "image": image_input(X_PAINTING.field("image"), "The picture to edit; a batch runs one task per image"),
                 "mask": (
                     "MASK",
                     {
@@ -123,7 +114,7 @@ class EraseAndComplete(PackNode):
         field = ERASE.field
         return {
             "required": {
-                "image": ("IMAGE", {"tooltip": _image_tip(ERASE, "The picture; a batch runs one task per image")}),
+                "image": image_input(ERASE.field("image"), "The picture; a batch runs one task per image"),
                 "mask": ("MASK", {"tooltip": "White (1) = erase. Same size as the image."}),
                 "dilate": widget(field("dilate"), default=False),
                 "fast_mode": widget(field("fast_mode"), "Faster, less detailed; the keep mask is then not needed"),
@@ -187,14 +178,7 @@ class Outpainting(PackNode):
         offset = {"max": high, "step": 8}
         return {
             "required": {
-                "image": (
-                    "IMAGE",
-                    {
-                        "tooltip": _image_tip(
-                            OUT_PAINTING_MODEL, "The picture to extend; a batch runs one task per image"
-                        )
-                    },
-                ),
+                "image": image_input(field("image"), "The picture to extend; a batch runs one task per image"),
                 "mode": (
                     OUTPAINT_MODES,
                     {
@@ -275,13 +259,13 @@ class Outpainting(PackNode):
         values = {name: settings[name] for name in (*OUTPAINT_FIELDS[mode], *_OUTPAINT_COMMON)}
         if mode == "offsets":
             for picture in image_batch(image):
-                check_offsets(check, picture.shape[0], picture.shape[1], values)
+                check_offsets(check, *picture_size(picture), values)
         encoded = await encoded_batch(check, "image", image, OUT_PAINTING_MODEL.field("image").image)
         jobs = [Job(OUT_PAINTING_MODEL, OUT_PAINTING_MODEL.request({**values, "image": ImageRef(e)})) for e in encoded]
         return image_outputs(await Runner(self.DISPLAY_NAME, unique_id).run(jobs))
 
 
-def check_offsets(check: Check, height: int, width: int, values: dict[str, Any]) -> None:
+def check_offsets(check: Check, width: int, height: int, values: dict[str, Any]) -> None:
     """The page's offset rules for one picture: each pair less than 3x its side, the result within 1:4 to 4:1."""
     top, bottom, left, right = (int(values[n]) for n in OUTPAINT_FIELDS["offsets"])
     for first, total, side, what in (

@@ -12,8 +12,9 @@ from .base import HIDDEN, PackNode, image_outputs, model_tooltip
 from .client import TaskOutcome
 from .client.ids import is_plain_id
 from .images import Encoded, batch_images, image_batch
+from .jobs import image_input, image_refs
 from .models.portrait import FACECHAIN_PRESETS, LORA_TEMPLATE_STYLE, TRAIN_FREE_STYLE
-from .photo_checks import image_refs, image_tooltip, paired_jobs
+from .photo_checks import paired_jobs
 from .runner import Fetch, Job, JobResult, Runner
 from .validation import Check, check_field
 from .widgets import widget
@@ -74,15 +75,10 @@ class FaceChainFaceCheck(PackNode):
     def INPUT_TYPES(cls) -> dict[str, Any]:
         return {
             "required": {
-                "photos": (
-                    "IMAGE",
-                    {
-                        "tooltip": image_tooltip(
-                            DETECT.field("photos"),
-                            f"Photos of the person (a batch of at most {int(FINETUNE.field('photos').high)}, the "
-                            "most training takes)",
-                        )
-                    },
+                "photos": image_input(
+                    DETECT.field("photos"),
+                    f"Photos of the person (a batch of at most {int(FINETUNE.field('photos').high)}, the "
+                    "most training takes)",
                 ),
                 "require_all": (
                     "BOOLEAN",
@@ -142,14 +138,7 @@ class FaceChainTrain(PackNode):
     def INPUT_TYPES(cls) -> dict[str, Any]:
         return {
             "required": {
-                "photos": (
-                    "IMAGE",
-                    {
-                        "tooltip": image_tooltip(
-                            FINETUNE.field("photos"), "Photos of one person, frontal, one face each"
-                        )
-                    },
-                ),
+                "photos": image_input(FINETUNE.field("photos"), "Photos of one person, frontal, one face each"),
                 "timeout_minutes": (
                     "INT",
                     {
@@ -254,11 +243,8 @@ class FaceChainGenerate(PackNode):
                 "skin_retouch": widget(field("skin_retouch")),
             },
             "optional": {
-                "photos": ("IMAGE", {"tooltip": image_tooltip(field("photos"), "Train-free: photos of the person")}),
-                "template": (
-                    "IMAGE",
-                    {"tooltip": image_tooltip(field("template"), "Template modes: the portrait to put the face into")},
-                ),
+                "photos": image_input(field("photos"), "Train-free: photos of the person"),
+                "template": image_input(field("template"), "Template modes: the portrait to put the face into"),
             },
             "hidden": HIDDEN,
         }

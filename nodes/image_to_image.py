@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import torch
 
 from .base import HIDDEN, PackNode, image_outputs, seed_input
 from .images import encode_image, encode_pil, encode_rgba, image_batch, to_uint8
-from .jobs import check_images, encoded_batch
+from .jobs import check_images, encoded_batch, image_input
 from .masks import checked_masks, encoded_masks
 from .models.editing import (
     BACKGROUND_MODEL,
@@ -23,19 +22,18 @@ from .models.editing import (
     WAN_FUNCTION_PARAMETERS,
 )
 from .runner import ImageRef, Job, Runner
+from .text_rules import chinese_characters, english_words
 from .validation import Check, check_fields
 from .widgets import AUTO, field_widgets, given, model_widget, widget
 
 NO_SCENE = "none"
 _FOREGROUND = BACKGROUND_MODEL.field("foreground").image
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 def check_guide_text(check: Check, name: str, text: str) -> str:
     """Background prompts: at most about 120 Chinese characters or 150 English words (the rest is ignored)."""
     text = (text or "").strip()
-    chinese = len(_CJK.findall(text))
-    words = len(_CJK.sub(" ", text).split())
+    chinese, words = chinese_characters(text), english_words(text)
     if chinese > GUIDE_CJK or words > GUIDE_WORDS:
         raise check.fail(
             name,
@@ -60,10 +58,9 @@ class BackgroundGeneration(PackNode):
     @classmethod
     def INPUT_TYPES(cls) -> dict[str, Any]:
         field = BACKGROUND_MODEL.field
-        rule = field("foreground").image.describe()
         return {
             "required": {
-                "foreground": ("IMAGE", {"tooltip": f"The product or person; RGBA, or RGB with 'mask'. {rule}."}),
+                "foreground": image_input(field("foreground"), "The product or person; RGBA, or RGB with 'mask'"),
                 **field_widgets(
                     BACKGROUND_MODEL,
                     {
@@ -218,13 +215,9 @@ class SketchToImage(PackNode):
     @classmethod
     def INPUT_TYPES(cls) -> dict[str, Any]:
         field = SKETCH.field
-        rule = field("sketch").image.describe()
         return {
             "required": {
-                "sketch": (
-                    "IMAGE",
-                    {"tooltip": f"Line drawing, dark lines on white; {rule}. A batch runs one task per sketch."},
-                ),
+                "sketch": image_input(field("sketch"), "Line drawing, dark lines on white; one task per sketch"),
                 "prompt": widget(field("prompt"), "What the sketch shows"),
                 "style": widget(field("style"), "Painting style"),
                 # The service's default is 4 images; the node defaults to 1 so a first run bills one image.
@@ -297,10 +290,9 @@ class WanImageEdit(PackNode):
     @classmethod
     def INPUT_TYPES(cls) -> dict[str, Any]:
         field = WAN_EDIT.field
-        rule = field("image").image.describe()
         return {
             "required": {
-                "image": ("IMAGE", {"tooltip": f"The picture to edit; {rule}. A batch runs one task per image."}),
+                "image": image_input(field("image"), "The picture to edit; one task per image"),
                 "function": widget(field("function"), "What kind of edit; only its own settings are sent"),
                 "prompt": widget(field("prompt"), "The instruction, e.g. 'make it snow'"),
                 "n": widget(field("n"), "Images per input image; each is billed"),
@@ -382,7 +374,7 @@ def qwen_size(check: Check, model: str, width: int, height: int) -> str | None:
         raise check.fail("width", "and height must both be 0 (follow the picture) or both be set.")
     kind, low, high = QWEN_EDIT_SIZES[model]
     if kind == "sides":
-        check.sides("width", height, width, low, high)
+        check.sides("width", width, height, low, high)
     elif not low**2 <= width * height <= high**2:
         raise check.fail(
             "width", f"x height = {width * height} pixels; {model} needs {low}x{low} to {high}x{high} in total."
@@ -405,12 +397,11 @@ class QwenImageEdit(PackNode):
     @classmethod
     def INPUT_TYPES(cls) -> dict[str, Any]:
         field = QWEN_EDIT["qwen-image-edit-plus"].field
-        rule = field("image").image.describe()
         high = max(size_rule[2] for size_rule in QWEN_EDIT_SIZES.values())
         side = {"default": 0, "min": 0, "max": high, "step": 16}
         return {
             "required": {
-                "image": ("IMAGE", {"tooltip": f"Picture 1 (a batch runs one call per image); {rule}."}),
+                "image": image_input(field("image"), "Picture 1 (a batch runs one call per image)"),
                 "model": model_widget(list(QWEN_EDIT_SPECS.values()), "Which Qwen model edits."),
                 "prompt": widget(
                     QWEN_EDIT_20["qwen-image-2.0"].field("prompt"), "The instruction (qwen-image-edit*: 800)"

@@ -33,11 +33,6 @@ class Encoded:
     def mime(self) -> str:
         return "image/png" if self.ext == "png" else "image/jpeg"
 
-    def data_uri(self) -> str:
-        import base64
-
-        return f"data:{self.mime};base64," + base64.b64encode(self.data).decode("ascii")
-
 
 def to_uint8(array: torch.Tensor) -> np.ndarray:
     """Float 0..1 tensor -> uint8 numpy array, rounding rather than truncating."""
@@ -162,7 +157,12 @@ def decode_gray(data: bytes, max_pixels: int = MAX_RESULT_PIXELS) -> np.ndarray:
     )
 
 
-def resize_image(image: torch.Tensor, height: int, width: int) -> torch.Tensor:
+def picture_size(image: torch.Tensor) -> tuple[int, int]:
+    """(width, height) of an [H, W, C] picture or an [H, W] mask: the pack's order for sizes, as in "1024*768"."""
+    return int(image.shape[1]), int(image.shape[0])
+
+
+def resize_image(image: torch.Tensor, width: int, height: int) -> torch.Tensor:
     """[H, W, C] -> [height, width, C] with bilinear filtering (antialiased when shrinking)."""
     if image.shape[0] == height and image.shape[1] == width:
         return image
@@ -189,11 +189,11 @@ def batch_images(images: Sequence[torch.Tensor]) -> torch.Tensor:
             if image.dtype == torch.uint8:
                 target.div_(255.0)
         else:
-            target.copy_(resize_image(to_float(image)[..., :3], height, width))
+            target.copy_(resize_image(to_float(image)[..., :3], width, height))
     return out
 
 
-def batch_masks(masks: Sequence[torch.Tensor | None], height: int, width: int) -> torch.Tensor:
+def batch_masks(masks: Sequence[torch.Tensor | None], width: int, height: int) -> torch.Tensor:
     """Alpha channels (uint8 or float [H, W], or None = opaque) -> one MASK batch of the given size."""
     out = torch.ones((len(masks), height, width), dtype=torch.float32)
     for index, mask in enumerate(masks):
@@ -201,6 +201,6 @@ def batch_masks(masks: Sequence[torch.Tensor | None], height: int, width: int) -
             continue
         mask = to_float(mask)
         if mask.shape != (height, width):
-            mask = resize_image(mask[..., None], height, width)[..., 0]
+            mask = resize_image(mask[..., None], width, height)[..., 0]
         out[index].copy_(mask)
     return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import torch
 
-from .images import binary_mask, encode_mask, image_batch, mask_batch, resize_image, to_float
+from .images import binary_mask, encode_mask, image_batch, mask_batch, picture_size, resize_image, to_float
 from .runner import ImageRef, encode_all
 from .validation import Check
 
@@ -18,7 +18,7 @@ def checked_masks(
     picked = []
     for index, image in enumerate(images):
         item = check.pick(name, masks, index, images.shape[0])
-        check.same_size(name, tuple(item.shape), (image.shape[0], image.shape[1]))
+        check.same_size(name, picture_size(item), picture_size(image))
         if required and not bool((item >= 0.5).any()):
             raise check.fail(name, "is empty (no pixel is selected); paint the area to change in white.")
         picked.append(item)
@@ -28,7 +28,7 @@ def checked_masks(
 def paste_inside_mask(result: torch.Tensor, original: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
     """Put the service's result back at the original resolution, inside the mask only: every pixel outside
     the (binarised) mask is exactly the original."""
-    resized = resize_image(to_float(result), original.shape[0], original.shape[1])
+    resized = resize_image(to_float(result), *picture_size(original))
     keep = torch.from_numpy(binary_mask(mask) == 0)[..., None]
     return torch.where(keep, original[..., :3], resized)
 

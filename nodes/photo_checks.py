@@ -1,34 +1,15 @@
-"""Picture inputs of the portrait, FaceChain and e-commerce nodes: one field's pictures checked against its row
-(count, sides, aspect, file size) and encoded, and two picture batches paired into one task each."""
+"""Picture inputs of the portrait, FaceChain and e-commerce nodes: two picture batches paired into one task each."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from .images import image_batch
-from .jobs import encoded_batch
-from .models import Field, ModelSpec
-from .runner import ImageRef, Job
+from .models import ModelSpec
+from .runner import Job
 from .validation import Check
-from .widgets import tooltip_for
 
 T = TypeVar("T")
-
-
-def image_tooltip(spec_field: Field, lead: str) -> str:
-    """An IMAGE / MASK input's tooltip: the lead, the field's note and count, and its image rule in words."""
-    rule = spec_field.image.describe() if spec_field.image is not None else ""
-    return tooltip_for(spec_field, f"{lead}. {rule[:1].upper()}{rule[1:]}" if rule else lead)
-
-
-async def image_refs(check: Check, spec_field: Field, images: Any) -> list[ImageRef]:
-    """One ImageRef per picture of the batch fed to ``spec_field``'s input, after every check its row states.
-    For an array field (``image[]``) the row's ``high`` is the most pictures one request may carry."""
-    batch = image_batch(images)
-    most = int(spec_field.high) if spec_field.type == "image[]" and spec_field.high is not None else None
-    check.batch(spec_field.name, batch, most)
-    return [ImageRef(e) for e in await encoded_batch(check, spec_field.name, batch, spec_field.image)]
 
 
 def task_count(*batches: Sequence[object]) -> int:

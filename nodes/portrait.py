@@ -1,6 +1,5 @@
 """Portrait nodes: cosplay (retired model) and portrait style repaint, rendered from their rows in
-nodes/models/portrait.py. The FaceChain nodes live in facechain.py and are listed here too, so the portrait
-family stays one entry in nodes/__init__.py."""
+nodes/models/portrait.py. The FaceChain nodes are their own family (facechain.py)."""
 
 from __future__ import annotations
 
@@ -8,9 +7,9 @@ from typing import Any
 
 from . import models
 from .base import HIDDEN, PackNode, image_outputs
-from .facechain import NODES as FACECHAIN_NODES
+from .jobs import image_input, image_refs
 from .models.portrait import CUSTOM_STYLE_INDEX, REPAINT_STYLES
-from .photo_checks import image_refs, image_tooltip, paired_jobs
+from .photo_checks import paired_jobs
 from .runner import Runner
 from .widgets import widget
 
@@ -39,18 +38,8 @@ class Cosplay(PackNode):
         field = COSPLAY.field
         return {
             "required": {
-                "face": (
-                    "IMAGE",
-                    {"tooltip": image_tooltip(field("face"), "A clear photo of the face; one task each")},
-                ),
-                "template": (
-                    "IMAGE",
-                    {
-                        "tooltip": image_tooltip(
-                            field("template"), "The character picture: one for all faces, or one each"
-                        )
-                    },
-                ),
+                "face": image_input(field("face"), "A clear photo of the face; one task each"),
+                "template": image_input(field("template"), "The character picture: one for all faces, or one each"),
                 "model_index": widget(field("model_index"), f"1 = 3D cartoon. {COSPLAY.status_note()}"),
             },
             "hidden": HIDDEN,
@@ -81,7 +70,7 @@ class StyleRepaint(PackNode):
         field = REPAINT.field
         return {
             "required": {
-                "portrait": ("IMAGE", {"tooltip": image_tooltip(field("portrait"), "The portrait; one task each")}),
+                "portrait": image_input(field("portrait"), "The portrait; one task each"),
                 "style": widget(
                     field("style_index"),
                     "A preset style (the number is the service's style_index), or 'custom' to follow style_reference",
@@ -90,14 +79,9 @@ class StyleRepaint(PackNode):
                 ),
             },
             "optional": {
-                "style_reference": (
-                    "IMAGE",
-                    {
-                        "tooltip": image_tooltip(
-                            field("style_reference"),
-                            "With style 'custom': the picture whose style to take; one for all portraits, or one each",
-                        )
-                    },
+                "style_reference": image_input(
+                    field("style_reference"),
+                    "With style 'custom': the picture whose style to take; one for all portraits, or one each",
                 )
             },
             "hidden": HIDDEN,
@@ -115,4 +99,4 @@ class StyleRepaint(PackNode):
         return image_outputs(await Runner(self.DISPLAY_NAME, unique_id).run(jobs))
 
 
-NODES = [Cosplay, StyleRepaint, *FACECHAIN_NODES]
+NODES = [Cosplay, StyleRepaint]

@@ -1,6 +1,7 @@
 """Running a node's paid tasks: upload inputs, submit, wait, download, decode — concurrently, with status.
 
-A node builds ``Job``s (a model and a request body in which input images are ``ImageRef`` placeholders)
+A node builds ``Job``s (a model and a request body in which input images are ``ImageRef`` placeholders, which
+the client turns into data URIs or uploads)
 and awaits ``Runner.run``. Each job runs in a worker thread (the HTTP client blocks), so ComfyUI's event
 loop stays free and independent nodes of one graph overlap. A batch of B inputs becomes B jobs, run at
 most ``max_concurrent`` at a time and paced per model by the client.
@@ -30,6 +31,7 @@ from .client import (
     MissingApiKeyError,
     PackError,
     PollSchedule,
+    Prepared,
     Progress,
     ResultSlot,
     TaskCanceledError,
@@ -38,6 +40,7 @@ from .client import (
     load_settings,
     successful_urls,
 )
+from .client import ImageRef as ImageRef  # nodes put it in their bodies; the client resolves it
 from .client.tasks import wait as wait_for_task
 from .images import Encoded, decode_image_u8
 from .models import ModelSpec
@@ -47,22 +50,11 @@ from .task_journal import record_created, record_final
 # (min(32, cores + 4) threads), which ComfyUI and other packs share.
 _WORKERS = ThreadPoolExecutor(max_workers=32, thread_name_prefix="dashscope")
 
-# Data URIs make the request body larger; past this size an inline-capable model still gets an upload.
-INLINE_LIMIT = 2 * 1024 * 1024
-
-
-@dataclass(frozen=True)
-class ImageRef:
-    """An input image inside a request body; replaced by an ``oss://`` URL or a data URI before sending."""
-
-    encoded: Encoded
-
 
 @dataclass
 class Job:
     spec: ModelSpec
     body: dict[str, Any]
-    label: str = ""
 
 
 @dataclass
@@ -238,34 +230,14 @@ class Runner:
             raise MissingApiKeyError()
         return client
 
-    # ---- request preparation ---------------------------------------------------------------
-    def _resolve_images(self, client: DashScopeClient, spec: ModelSpec, body: Any, cancelled) -> tuple[Any, bool]:
-        """Replace every ImageRef in the body; returns (body, whether an oss:// URL was used)."""
-        used_oss = False
-
-        def walk(value: Any) -> Any:
-            nonlocal used_oss
-            if isinstance(value, ImageRef):
-                if spec.inline_images and len(value.encoded.data) <= INLINE_LIMIT:
-                    return value.encoded.data_uri()
-                used_oss = True
-                return client.upload(value.encoded.data, spec.name, value.encoded.ext, cancelled)
-            if isinstance(value, dict):
-                return {k: walk(v) for k, v in value.items()}
-            if isinstance(value, list):
-                return [walk(v) for v in value]
-            return value
-
-        return walk(body), used_oss
-
     # ---- execution ---------------------------------------------------------------------------
     # Three phases per job. Only the middle one (the task at the service) counts against the node's limit of
     # concurrent tasks: uploads and downloads of other jobs overlap with it.
-    def _prepare(self, client: DashScopeClient, index: int, job: Job) -> tuple[Any, bool]:
+    def _prepare(self, client: DashScopeClient, index: int, job: Job) -> Prepared:
         self._states[index] = Progress("uploading")
-        return self._resolve_images(client, job.spec, job.body, self._cancelled)
+        return client.prepare(job.spec, job.body, self._cancelled)
 
-    def _task(self, client: DashScopeClient, index: int, job: Job, body: Any, used_oss: bool) -> TaskOutcome:
+    def _task(self, client: DashScopeClient, index: int, job: Job, request: Prepared) -> TaskOutcome:
         def report(progress: Progress) -> None:
             self._states[index] = progress
             if progress.task_id and not self._task_ids[index]:
@@ -274,9 +246,7 @@ class Runner:
                 record_created(progress.task_id, job.spec.name, self.node_name)
 
         try:
-            outcome = client.run(
-                job.spec.endpoint, body, uses_oss=used_oss, cancelled=self._cancelled, on_progress=report
-            )
+            outcome = client.run(job.spec, request, cancelled=self._cancelled, on_progress=report)
         except BaseException as exc:
             task_id = self._task_ids[index] or getattr(exc, "task_id", "")
             if task_id:
@@ -338,9 +308,9 @@ class Runner:
 
         async def one(index: int) -> JobResult:
             job = jobs[index]
-            body, used_oss = await loop.run_in_executor(_WORKERS, self._prepare, client, index, job)
+            request = await loop.run_in_executor(_WORKERS, self._prepare, client, index, job)
             async with gate:
-                outcome = await loop.run_in_executor(_WORKERS, self._task, client, index, job, body, used_oss)
+                outcome = await loop.run_in_executor(_WORKERS, self._task, client, index, job, request)
             return await loop.run_in_executor(
                 _WORKERS, self._collect, client, index, outcome, collect or reader_for(job.spec)
             )

@@ -12,7 +12,7 @@ from . import models
 from .base import HIDDEN, PackNode
 from .client import DownloadError, TaskFailedError, TaskOutcome, result_slots, successful_urls
 from .images import batch_images, decode_gray, image_batch, mask_batch
-from .jobs import encoded_batch
+from .jobs import encoded_batch, image_input
 from .models.editing import SEGMENTATION
 from .runner import Fetch, ImageRef, Job, JobResult, Runner, download_images
 from .validation import Check
@@ -78,9 +78,7 @@ class PersonSegmentation(PackNode):
     @classmethod
     def INPUT_TYPES(cls) -> dict[str, Any]:
         return {
-            "required": {
-                "image": ("IMAGE", {"tooltip": f"The picture(s); {SEGMENTATION.field('image').image.describe()}."})
-            },
+            "required": {"image": image_input(SEGMENTATION.field("image"), "The picture(s)")},
             "hidden": HIDDEN,
         }
 
@@ -94,8 +92,8 @@ class PersonSegmentation(PackNode):
         ]
         runner = Runner(self.DISPLAY_NAME, unique_id)
         results = await runner.run(jobs, collect=collect_segmentation)
-        height, width = images.shape[1], images.shape[2]
-        label_maps = [_label_at(result.extra["label"], height, width) for result in results]
+        width, height = images.shape[2], images.shape[1]
+        label_maps = [_label_at(result.extra["label"], width, height) for result in results]
         person_ids = [[int(v) for v in torch.unique(label) if v > 0] for label in label_maps]
         count = sum(len(ids) for ids in person_ids)
         if max(count, 1) * height * width * 4 > MAX_MASK_BYTES:
@@ -127,7 +125,7 @@ class PersonSegmentation(PackNode):
         return person_masks, unions, labels, batch_images(previews), count, task_ids
 
 
-def _label_at(label: np.ndarray, height: int, width: int) -> torch.Tensor:
+def _label_at(label: np.ndarray, width: int, height: int) -> torch.Tensor:
     """The label map (uint8) at the input image's size; nearest neighbour keeps person numbers intact."""
     tensor = torch.from_numpy(np.ascontiguousarray(label, dtype=np.uint8))
     if tensor.shape != (height, width):

@@ -7,7 +7,7 @@ from typing import Any
 
 from . import models
 from .base import HIDDEN, SEED_MAX, PackNode, image_outputs, seed_input
-from .jobs import encoded_batch
+from .jobs import encoded_batch, image_input
 from .models import text_to_image as t2i_rows
 from .runner import ImageRef, Job, Runner
 from .validation import Check, check_field
@@ -64,14 +64,14 @@ class WanxV1SimilarImage(WanxV1TextToImage):
     CATEGORY = "DashScope/Text to Image"
     DESCRIPTION = (
         "通义万相 wanx-v1 with a reference image: new images that follow the reference's content (repaint) or only "
-        "its style (refonly). Reference: 256-4096 px per side, at most 10 MB. A batch of B references runs B tasks. "
-        f"{WANX_V1.price_note()}."
+        f"its style (refonly). Reference: {WANX_V1.field('reference').image.describe()}. A batch of B references runs B "
+        f"tasks. {WANX_V1.price_note()}."
     )
 
     @classmethod
     def INPUT_TYPES(cls) -> dict[str, Any]:
         field = WANX_V1.field
-        inputs = {"reference": ("IMAGE", {"tooltip": "Reference image(s); each side 256-4096 px, at most 10 MB."})}
+        inputs = {"reference": image_input(field("reference"), "One task per picture of the batch")}
         inputs.update(_wanx_v1_inputs())
         inputs["ref_strength"] = widget(field("ref_strength"), "How close to the reference", default=0.5)
         inputs["ref_mode"] = widget(field("ref_mode"), "repaint: follow the content. refonly: follow only the style")

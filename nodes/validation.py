@@ -61,8 +61,8 @@ class Check:
     def sides(
         self,
         name: str,
-        height: int,
         width: int,
+        height: int,
         low: int,
         high: int,
         *,
@@ -83,7 +83,7 @@ class Check:
                     f"is {width}x{height} px (ratio {ratio:.2f}:1); the aspect may be at most {max_ratio:g}:1.",
                 )
 
-    def short_side(self, name: str, height: int, width: int, long_max: int, short_max: int) -> None:
+    def short_side(self, name: str, width: int, height: int, long_max: int, short_max: int) -> None:
         """A range like "256x256 to 5760x3240" holds in either orientation: the short side at most ``short_max``."""
         if min(height, width) > short_max:
             raise self.fail(
@@ -100,11 +100,12 @@ class Check:
             )
         return encoded
 
-    def same_size(self, name: str, mask_hw: Sequence[int], image_hw: Sequence[int], image_name: str = "image") -> None:
-        if tuple(mask_hw) != tuple(image_hw):
+    def same_size(self, name: str, size: Sequence[int], image_size: Sequence[int], image_name: str = "image") -> None:
+        """Sizes as (width, height), e.g. ``images.picture_size`` of a mask and of its image."""
+        if tuple(size) != tuple(image_size):
             raise self.fail(
                 name,
-                f"is {mask_hw[1]}x{mask_hw[0]} px but {image_name} is {image_hw[1]}x{image_hw[0]} px; they must match.",
+                f"is {size[0]}x{size[1]} px but {image_name} is {image_size[0]}x{image_size[1]} px; they must match.",
             )
 
     def pick(self, name: str, tensor: torch.Tensor, index: int, batch: int) -> torch.Tensor:

@@ -42,7 +42,7 @@ def _png_bytes() -> bytes:
 
 
 def _endpoint(pack, name="wanx-v1"):
-    return submodule(pack, "nodes.models").MODELS[name].endpoint
+    return submodule(pack, "nodes.models").MODELS[name]
 
 
 def test_throttled_submits_are_retried_and_create_exactly_one_task(pack, emulator, make_client):
@@ -177,7 +177,7 @@ def test_the_key_never_appears_in_errors_logs_or_non_api_requests(pack, emulator
     client = make_client()
     # A successful run with an upload and a download, then a bad key, then a failure.
     url = client.upload(_png_bytes(), "wanx-v1", "png")
-    outcome = client.run(_endpoint(pack), {**WANX, "input": {"prompt": "x", "ref_img": url}}, uses_oss=True)
+    outcome = client.run(_endpoint(pack), client_mod.Prepared({**WANX, "input": {"prompt": "x", "ref_img": url}}, True))
     client.download(outcome.output["results"][0]["url"])
     errors = []
     for attempt in (lambda: make_client(key="sk-wrong" + "0" * 20).run(_endpoint(pack), WANX),):
@@ -239,3 +239,27 @@ def test_a_task_answer_without_the_output_wrapper_is_read(pack, emulator, make_c
     outcome = make_client().run(_endpoint(pack), WANX)
     urls, failed = submodule(pack, "nodes.client").successful_urls(outcome.output, outcome.task_id)
     assert outcome.output["task_status"] == "SUCCEEDED" and len(urls) == 1 and not failed
+
+
+def test_the_client_inlines_small_images_only_for_models_whose_page_documents_data_uris(pack, make_client, client_mod):
+    from dataclasses import dataclass
+
+    @dataclass(frozen=True)
+    class Picture:  # what the client asks of an image: bytes, extension, MIME type
+        data: bytes
+        ext: str = "png"
+        mime: str = "image/png"
+
+    models = submodule(pack, "nodes.models").MODELS
+    inline_model = next(spec for spec in models.values() if spec.data_uri)
+    client = make_client()
+    small = client_mod.ImageRef(Picture(_png_bytes()))
+    inline = client.prepare(inline_model, {"input": {"image": small}})
+    assert inline.body["input"]["image"].startswith("data:image/png;base64,")
+    assert inline.headers() == {}
+    large = client_mod.ImageRef(Picture(_png_bytes() + b"\0" * client_mod.INLINE_LIMIT))
+    uploaded = client.prepare(inline_model, {"input": {"images": [large]}})
+    assert uploaded.body["input"]["images"][0].startswith("oss://")
+    assert uploaded.headers() == {"X-DashScope-OssResourceResolve": "enable"}
+    urls_only = client.prepare(models["wanx-v1"], {"input": {"ref_img": small}})
+    assert urls_only.body["input"]["ref_img"].startswith("oss://") and urls_only.uses_oss

@@ -46,7 +46,7 @@ def make_client(client_mod, emulator):
 
 
 def _endpoint(pack, name="wanx-v1"):
-    return submodule(pack, "nodes.models").MODELS[name].endpoint
+    return submodule(pack, "nodes.models").MODELS[name]
 
 
 def _stop_after(seconds: float):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import re
 import subprocess
 import sys
 
@@ -95,3 +96,48 @@ def test_retired_models_say_so_where_they_are_chosen(pack):
     assert "retired at the service on 2026-03-30" in sd[1]["tooltip"]
     assert models.MODELS["flux-dev"].is_retired()
     assert "successor" in models.MODELS["stable-diffusion-xl"].status_note()
+
+
+# The node families: each lists its nodes in NODES and registers them through nodes/__init__.py FAMILIES.
+FAMILY_MODULES = (
+    "text_to_image",
+    "editing",
+    "segmentation",
+    "image_to_image",
+    "portrait",
+    "facechain",
+    "commerce",
+    "design",
+    "task_result",
+)
+LONGEST_RUN = 45  # lines of a node's run(), signature and docstring included
+
+
+def _node_runs() -> list[tuple[str, int]]:
+    return sorted(
+        (f"{cls.__module__.rsplit('.', 1)[-1]}.{cls.__name__}", len(inspect.getsource(cls.run).splitlines()))
+        for _, cls in _node_classes()
+        if "run" in vars(cls)
+    )
+
+
+def test_no_node_run_is_longer_than_the_limit():
+    """run() keeps only what is the node's own; checks, jobs and outputs come from the shared helpers."""
+    runs = _node_runs()
+    assert len(runs) >= 20, runs  # every node class defines its own run()
+    assert [(name, lines) for name, lines in runs if lines > LONGEST_RUN] == []
+
+
+def test_no_node_family_imports_another():
+    """Shared pieces live in shared modules (jobs, masks, text_rules, widgets, ...), never in a family module."""
+    pattern = re.compile(r"^from \.+(\w+) import|^from \. import (.+)$", re.MULTILINE)
+    assert sorted(path.stem for path in (REPO / "nodes").glob("*.py") if path.stem in FAMILY_MODULES) == sorted(
+        FAMILY_MODULES
+    )
+    crossings = []
+    for family in FAMILY_MODULES:
+        source = (REPO / "nodes" / f"{family}.py").read_text(encoding="utf-8")
+        for module, names in pattern.findall(source):
+            imported = {module} | {name.strip() for name in names.split(",") if name.strip()}
+            crossings += [f"{family} imports {other}" for other in imported & set(FAMILY_MODULES) - {family}]
+    assert crossings == []

@@ -26,8 +26,9 @@ from .errors import (
     TaskFailedError,
     TaskTimeoutError,
 )
+from .request_images import INLINE_LIMIT, ImageData, ImageRef, Prepared
 from .results import MODERATED, ResultSlot, result_slots, successful_urls
-from .service import DashScopeClient, Endpoint
+from .service import CallSpec, DashScopeClient
 from .settings import REGIONS, Settings, load_settings
 from .tasks import PollSchedule, Progress, TaskOutcome
 from .transport import RetryPolicy
@@ -36,12 +37,15 @@ from .uploads import UPLOAD_CACHE
 __all__ = [
     "AmbiguousRequestError",
     "AuthenticationError",
+    "CallSpec",
     "BillingError",
     "ContentInspectionError",
     "DashScopeClient",
     "DashScopeError",
     "DownloadError",
-    "Endpoint",
+    "INLINE_LIMIT",
+    "ImageData",
+    "ImageRef",
     "InputError",
     "InvalidRequestError",
     "MODERATED",
@@ -52,6 +56,7 @@ __all__ = [
     "PackError",
     "PermissionDeniedError",
     "PollSchedule",
+    "Prepared",
     "Progress",
     "REGIONS",
     "RateLimitError",

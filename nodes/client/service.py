@@ -9,13 +9,13 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from . import finetune, results, tasks
 from .errors import AmbiguousRequestError, DashScopeError, NetworkError, PackError
 from .pacer import pacer_for
 from .recovery import IN_FLIGHT, Recovery, recover_task
+from .request_images import Prepared, prepare
 from .settings import Settings, url_host
 from .tasks import KNOWN, Progress, ProgressCallback, TaskOutcome
 from .transport import CancelCheck, RetryPolicy, Transport
@@ -28,17 +28,26 @@ log = logging.getLogger("comfyui_dashscope")
 _TYPICAL_SECONDS: dict[tuple[str, str], float] = {}
 
 
-@dataclass(frozen=True)
-class Endpoint:
-    """How to call one model: its path, sync or async, and its per-account limits (spec 6.3)."""
+class CallSpec(Protocol):
+    """What the client reads from a model's row (the pack's ``ModelSpec``): how to call the model and its
+    per-account limits (spec 6.3). A protocol, so the client imports nothing from the nodes."""
 
-    model: str
-    path: str
-    sync: bool = False
-    qps: float = 2.0
-    concurrency: int = 1
-    successor: str = ""  # named in the error when the service says the model no longer exists
-    data_inspection: bool = False  # the official examples ask for content inspection on this model
+    @property
+    def name(self) -> str: ...
+    @property
+    def path(self) -> str: ...
+    @property
+    def sync(self) -> bool: ...
+    @property
+    def qps(self) -> float: ...
+    @property
+    def concurrency(self) -> int: ...
+    @property
+    def successor(self) -> str: ...  # named in the error when the service says the model no longer exists
+    @property
+    def data_inspection(self) -> bool: ...  # the official examples ask for content inspection on this model
+    @property
+    def data_uri(self) -> bool: ...  # the page documents Base64 data URIs for the model's image fields
 
 
 class DashScopeClient:
@@ -60,30 +69,34 @@ class DashScopeClient:
     def upload(self, data: bytes, model: str, ext: str, cancelled: CancelCheck | None = None) -> str:
         return self.uploader.upload(data, model, ext, cancelled)
 
-    def _pacer(self, endpoint: Endpoint):
-        override = self.settings.model_limits.get(endpoint.model, {})
-        qps = float(override.get("qps", endpoint.qps))
-        concurrency = int(override.get("concurrency", endpoint.concurrency))
-        return pacer_for(self.settings.base_url, endpoint.model, qps, concurrency)
+    def prepare(self, spec: CallSpec, body: dict[str, Any], cancelled: CancelCheck | None = None) -> Prepared:
+        """Put the body's input images in place (data URI or upload); no task slot is needed for this."""
+        return prepare(self.upload, spec.name, spec.data_uri, body, cancelled)
+
+    def _pacer(self, spec: CallSpec):
+        override = self.settings.model_limits.get(spec.name, {})
+        qps = float(override.get("qps", spec.qps))
+        concurrency = int(override.get("concurrency", spec.concurrency))
+        return pacer_for(self.settings.base_url, spec.name, qps, concurrency)
 
     def run(
         self,
-        endpoint: Endpoint,
-        body: dict[str, Any],
+        spec: CallSpec,
+        request: dict[str, Any] | Prepared,
         *,
-        uses_oss: bool = False,
         cancelled: CancelCheck | None = None,
         on_progress: ProgressCallback | None = None,
         timeout: float | None = None,
     ) -> TaskOutcome:
-        """Submit ``body`` to the model and return its finished output (async: submit + wait; sync: one call)."""
+        """Submit the request to the model and return its finished output (async: submit + wait; sync: one call).
+
+        ``request`` is a body without input images, or what ``prepare`` made of one with them."""
         report = on_progress or (lambda _p: None)
-        headers: dict[str, str] = {}
-        if uses_oss:
-            headers["X-DashScope-OssResourceResolve"] = "enable"
-        if endpoint.data_inspection:
+        prepared = request if isinstance(request, Prepared) else Prepared(request)
+        body, headers = prepared.body, prepared.headers()
+        if spec.data_inspection:
             headers["X-DashScope-DataInspection"] = "enable"
-        pacer = self._pacer(endpoint)
+        pacer = self._pacer(spec)
 
         def take_turn() -> None:
             pacer.wait_for_submit_turn(cancelled)
@@ -91,24 +104,24 @@ class DashScopeClient:
         with pacer.slot(cancelled, on_wait=lambda: report(Progress("waiting"))):
             report(Progress("submitting"))
             started = time.monotonic()
-            if endpoint.sync:
+            if spec.sync:
                 answer = self.transport.api(
                     "POST",
-                    endpoint.path,
+                    spec.path,
                     idempotent=False,
                     json_body=body,
                     headers=headers,
                     cancelled=cancelled,
-                    successor=endpoint.successor,
+                    successor=spec.successor,
                     before_attempt=take_turn,
                     read_timeout=self.settings.generation_timeout,
                 )
                 output = tasks.output_of(answer)
                 usage = answer.get("usage") if isinstance(answer.get("usage"), dict) else {}
                 return TaskOutcome("", str(answer.get("request_id") or ""), output, usage)
-            task_id = self._submit(endpoint, body, headers, take_turn, cancelled)
+            task_id = self._submit(spec, body, headers, take_turn, cancelled)
             report(Progress("PENDING", task_id, time.monotonic() - started))
-            key = (self.settings.base_url, endpoint.model)
+            key = (self.settings.base_url, spec.name)
             outcome = tasks.wait(
                 self.transport,
                 task_id,
@@ -127,14 +140,14 @@ class DashScopeClient:
 
     def _submit(
         self,
-        endpoint: Endpoint,
+        spec: CallSpec,
         body: dict[str, Any],
         headers: dict[str, str],
         take_turn: Callable[[], None],
         cancelled: CancelCheck | None,
     ) -> str:
         """Create the task; after an ambiguous failure, find it in the task list instead (never re-sent)."""
-        key = (self.settings.base_url, endpoint.model)
+        key = (self.settings.base_url, spec.name)
         sent_at = time.time()
 
         def turn_then_send() -> None:
@@ -146,20 +159,18 @@ class DashScopeClient:
             try:
                 task_id, _ = tasks.submit(
                     self.transport,
-                    endpoint.path,
+                    spec.path,
                     body,
                     headers=headers,
                     cancelled=cancelled,
-                    successor=endpoint.successor,
+                    successor=spec.successor,
                     before_attempt=turn_then_send,
                 )
             except AmbiguousRequestError as lost:
                 task_id = recover_task(
-                    self.transport, endpoint.model, sent_at, lost, cancelled=cancelled, policy=self.recovery
+                    self.transport, spec.name, sent_at, lost, cancelled=cancelled, policy=self.recovery
                 )
-                log.warning(
-                    "DashScope %s: submit answer lost (%s); found its task %s", endpoint.model, lost.code, task_id
-                )
+                log.warning("DashScope %s: submit answer lost (%s); found its task %s", spec.name, lost.code, task_id)
             KNOWN.add(task_id)
         return task_id
 

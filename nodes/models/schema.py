@@ -158,25 +158,6 @@ class ModelSpec:
     # "results", "price", "lifecycle", "data_uri", "data_inspection".
     sources: Mapping[str, str] = field(default_factory=dict)
 
-    @property
-    def endpoint(self) -> Any:
-        """The client's view of this row (until the client takes a ModelSpec directly)."""
-        from ..client import Endpoint
-
-        return Endpoint(
-            model=self.name,
-            path=self.path,
-            sync=self.sync,
-            qps=self.qps,
-            concurrency=self.concurrency,
-            successor=self.successor,
-            data_inspection=self.data_inspection,
-        )
-
-    @property
-    def inline_images(self) -> bool:
-        return self.data_uri
-
     def source(self, fact: str) -> str:
         return self.sources.get(fact, self.page)
 
