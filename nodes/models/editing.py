@@ -10,23 +10,15 @@ from . import pages
 from .endpoints import BACKGROUND, I2I, MULTIMODAL, OUT_PAINTING
 from .schema import NO_DEFAULT, Field, ImageRule, ModelSpec, rows, unconfirmed
 from .text_to_image import MODELS as TEXT_TO_IMAGE
-from .text_to_image import QWEN_EDIT_IMAGE
+from .text_to_image import QWEN_EDIT_IMAGE, WANX_STYLES
 
 EDIT_SUCCESSOR = "wanx2.1-imageedit or qwen-image-2.0 (nodes 'DashScope Image Edit (Wan)' and '(Qwen)')"
 QWEN_SUCCESSOR = "qwen-image-2.0"
 LIFECYCLE = {"lifecycle": pages.LIFECYCLE}
 
-# The sketch page's style list (no <photography> / <portrait>, unlike wanx-v1).
-PAINT_STYLES = (
-    "<auto>",
-    "<3d cartoon>",
-    "<anime>",
-    "<oil painting>",
-    "<watercolor>",
-    "<sketch>",
-    "<chinese painting>",
-    "<flat illustration>",
-)
+# The sketch page lists wanx-v1's styles without <photography> and <portrait> (checked value by value against both
+# pages: same spelling, same order).
+PAINT_STYLES = tuple(style for style in WANX_STYLES if style not in ("<photography>", "<portrait>"))
 SEED = dict(low=0, high=2147483647)
 
 # --- wanx-sketch-to-image-lite --------------------------------------------------------------------
