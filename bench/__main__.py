@@ -27,7 +27,7 @@ from PIL import Image
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tests.conftest import load_pack_like_comfyui, submodule  # noqa: E402
+from tests.conftest import load_pack_like_comfyui, node_inputs, submodule  # noqa: E402
 from tests.emulator import Emulator  # noqa: E402
 
 KEY = "sk-bench-" + os.urandom(6).hex()
@@ -43,6 +43,8 @@ class Bench:
     def __init__(self) -> None:
         self.pack = load_pack_like_comfyui(Path(tempfile.mkdtemp()) / "custom_nodes", "bench.pack")
         self.client_mod = submodule(self.pack, "nodes.client")
+        # The task journal and settings of benchmark runs stay in a scratch folder, not in the user's data folder.
+        os.environ["DASHSCOPE_PACK_HOME"] = tempfile.mkdtemp(prefix="bench-pack-home-")
 
     def emulator(self, task_seconds: float, config: dict[str, Any] | None = None) -> Emulator:
         emu = Emulator(api_key=KEY, task_seconds=task_seconds).start()
@@ -55,54 +57,24 @@ class Bench:
         return emu
 
     def node(self, node_id: str, **inputs: Any):
+        """A node run as ComfyUI runs it: every widget at its default unless set here."""
         cls = self.pack.NODE_CLASS_MAPPINGS[node_id]
-        return getattr(cls(), cls.FUNCTION)(**inputs)
+        return getattr(cls(), cls.FUNCTION)(**node_inputs(self.pack, node_id, **inputs))
 
     def wanx(self, prompt: str = "cat", n: int = 1):
-        return self.node(
-            "DashScopeImgWanxTextToImage",
-            prompt=prompt,
-            negative_prompt="",
-            style="<auto>",
-            size="1024*1024",
-            n=n,
-            seed=0,
-        )
+        return self.node("DashScopeImgWanxTextToImage", prompt=prompt, size="1024*1024", n=n)
 
     def similar(self, reference: torch.Tensor):
-        return self.node(
-            "DashScopeImgWanxSimilarImage",
-            reference=reference,
-            prompt="cat",
-            negative_prompt="",
-            style="<auto>",
-            size="1024*1024",
-            n=1,
-            seed=0,
-            ref_strength=0.5,
-            ref_mode="repaint",
-        )
+        return self.node("DashScopeImgWanxSimilarImage", reference=reference, prompt="cat", size="1024*1024")
 
     # 1 ------------------------------------------------------------------------------------------
     def across_nodes(self, t: float = 2.0) -> None:
         emu = self.emulator(t)
-        modern = dict(negative_prompt="", width=1024, height=1024, n=1, seed=0, prompt_extend=False, watermark=False)
         coroutines = [
             self.wanx(),
-            self.node("DashScopeImgModernTextToImage", model="wan2.2-t2i-flash", prompt="a", **modern),
-            self.node("DashScopeImgModernTextToImage", model="wan2.6-t2i", prompt="b", **modern),
-            self.node(
-                "DashScopeImgStableDiffusion",
-                model="stable-diffusion-xl",
-                prompt="c",
-                negative_prompt="",
-                width="1024",
-                height="1024",
-                n=1,
-                steps=20,
-                scale=7.0,
-                seed=0,
-            ),
+            self.node("DashScopeImgModernTextToImage", model="wan2.2-t2i-flash", prompt="a"),
+            self.node("DashScopeImgModernTextToImage", model="wan2.6-t2i", prompt="b"),
+            self.node("DashScopeImgStableDiffusion", model="stable-diffusion-xl", prompt="c"),
         ]
 
         async def graph():

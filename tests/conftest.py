@@ -96,6 +96,20 @@ def canvas(pack, monkeypatch) -> StatusRecorder:
     return recorder
 
 
+def node_inputs(pack: ModuleType, node_id: str, **overrides: Any) -> dict[str, Any]:
+    """Every widget of a node at its default (what a freshly added node holds), then ``overrides``: connections
+    (IMAGE, MASK…) and anything a test or benchmark sets. Defaults are valid for every model a node offers."""
+    spec = pack.NODE_CLASS_MAPPINGS[node_id].INPUT_TYPES()
+    values: dict[str, Any] = {}
+    for name, entry in spec.get("required", {}).items():
+        kind, options = entry[0], (entry[1] if len(entry) > 1 else {})
+        if isinstance(kind, list):
+            values[name] = options.get("default", kind[0])
+        elif "default" in options:
+            values[name] = options["default"]
+    return {**values, **overrides}
+
+
 def run_node(pack: ModuleType, node_id: str, **inputs: Any) -> tuple:
     """Execute one node as ComfyUI does for an async node function."""
     cls = pack.NODE_CLASS_MAPPINGS[node_id]

@@ -14,7 +14,7 @@ import requests
 import torch
 from PIL import Image
 
-from tests.conftest import TEST_KEY, api_requests, run_node, submodule
+from tests.conftest import TEST_KEY, api_requests, node_inputs, run_node, submodule
 
 WANX = {"model": "wanx-v1", "input": {"prompt": "a cat"}, "parameters": {"n": 1, "size": "1024*1024"}}
 WAN26 = {
@@ -90,20 +90,8 @@ def test_the_pacer_does_not_spend_a_granted_turn_after_a_stop(pack, client_mod):
 def test_a_synchronous_edit_after_stop_is_never_sent(pack, service, stop_button, client_mod):
     stop_button.set()
     with pytest.raises(client_mod.TaskCanceledError):
-        run_node(
-            pack,
-            "DashScopeImgQwenEdit",
-            image=torch.rand(1, 400, 400, 3),
-            model="qwen-image-edit",
-            prompt="make it red",
-            negative_prompt="",
-            n=1,
-            width=0,
-            height=0,
-            seed=0,
-            prompt_extend=False,
-            watermark=False,
-        )
+        edit = dict(image=torch.rand(1, 400, 400, 3), model="qwen-image-edit", prompt="make it red")
+        run_node(pack, "DashScopeImgQwenEdit", **node_inputs(pack, "DashScopeImgQwenEdit", **edit))
     assert api_requests(service, "/services/") == [] and service.count("sync_call") == 0
 
 

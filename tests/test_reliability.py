@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import run_node, submodule
+from tests.conftest import node_inputs, run_node, submodule
 
 WANX = dict(prompt="cat", negative_prompt="", style="<auto>", size="1024*1024", seed=0)
 
@@ -45,19 +45,8 @@ def test_throttled_burst_inside_a_batch_creates_one_task_per_image(pack, service
     import torch
 
     service.faults.submit_errors(3, status=429, code="Throttling")
-    images, _, task_ids, *_ = run_node(
-        pack,
-        "DashScopeImgWanxSimilarImage",
-        reference=torch.rand(3, 300, 300, 3),
-        prompt="x",
-        negative_prompt="",
-        style="<auto>",
-        size="1024*1024",
-        n=1,
-        seed=0,
-        ref_strength=0.5,
-        ref_mode="repaint",
-    )
+    inputs = node_inputs(pack, "DashScopeImgWanxSimilarImage", reference=torch.rand(3, 300, 300, 3), prompt="x")
+    images, _, task_ids, *_ = run_node(pack, "DashScopeImgWanxSimilarImage", **inputs)
     assert images.shape[0] == 3 and len(task_ids.splitlines()) == 3
     assert service.count("task_created") == 3 and service.count("throttled") == 3
 

@@ -24,7 +24,7 @@ import pytest
 import torch
 from PIL import Image
 
-from tests.conftest import TEST_KEY, run_node, submodule
+from tests.conftest import TEST_KEY, node_inputs, run_node, submodule
 
 SECRET = "sk-" + "securitycheck" + "7d1e"
 ENV_NAMES = (
@@ -318,16 +318,7 @@ def test_a_corrupt_settings_file_is_loud_and_never_replaced(pack, routes, config
     assert config_file.read_bytes() == before
 
     with pytest.raises(client.PackError, match="cannot be read"):  # the node says so too, before any request
-        run_node(
-            pack,
-            "DashScopeImgWanxTextToImage",
-            prompt="cat",
-            negative_prompt="",
-            style="<auto>",
-            size="1024*1024",
-            n=1,
-            seed=0,
-        )
+        run_node(pack, "DashScopeImgWanxTextToImage", **node_inputs(pack, "DashScopeImgWanxTextToImage", prompt="cat"))
     assert service.requests == []
 
 
