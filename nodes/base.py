@@ -37,7 +37,7 @@ ON_FAILURE_INPUT = (
     {
         "default": STOP_GRAPH,
         "tooltip": f"When some of this run's tasks or images fail (say a content-inspection refusal on 1 of 20 "
-        f"photos). '{STOP_GRAPH}': the node fails and nothing downstream runs; the error lists the paid results. "
+        f"photos). '{STOP_GRAPH}': the node fails and nothing downstream runs; the error names the paid tasks. "
         f"'{CONTINUE}': the node returns the images that succeeded and lists the failed ones in the 'failures' "
         "output. Either way the succeeded tasks are in the task journal.",
     },
