@@ -41,7 +41,6 @@ from .client import (
     successful_urls,
 )
 from .client import ImageRef as ImageRef  # nodes put it in their bodies; the client resolves it
-from .client.tasks import wait as wait_for_task
 from .images import Encoded, decode_image_u8
 from .models import ModelSpec
 from .task_journal import record_created, record_final
@@ -281,7 +280,7 @@ class Runner:
 
         try:
             # The wait's own timeout is never reached (report ends it first), so nothing is cancelled on timeout.
-            return wait_for_task(client.transport, task_id, timeout=1e9, on_progress=report, schedule=FETCH_SCHEDULE)
+            return client.fetch_task(task_id, timeout=1e9, on_progress=report, schedule=FETCH_SCHEDULE)
         except _StopWaiting:
             raise TaskCanceledError(
                 "Stopped by the user; the task was left alone at the service.", code=USER_STOP, task_id=task_id

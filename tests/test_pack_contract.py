@@ -141,3 +141,11 @@ def test_no_node_family_imports_another():
             imported = {module} | {name.strip() for name in names.split(",") if name.strip()}
             crossings += [f"{family} imports {other}" for other in imported & set(FAMILY_MODULES) - {family}]
     assert crossings == []
+
+
+def test_only_the_client_speaks_http():
+    """Nodes, routes and the runner call the client's methods; the transport (auth headers, retry policy, the
+    never-re-send rule) is reached from nowhere else."""
+    outside = [path for path in (REPO / "nodes").rglob("*.py") if "client" not in path.relative_to(REPO).parts]
+    reaching = [str(p.relative_to(REPO)) for p in outside if re.search(r"\.transport\b", p.read_text("utf-8"))]
+    assert reaching == []

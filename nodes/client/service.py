@@ -196,6 +196,19 @@ class DashScopeClient:
             self.transport, job_id, timeout=timeout, cancelled=cancelled, on_progress=on_progress
         )
 
+    def fetch_task(
+        self,
+        task_id: str,
+        *,
+        timeout: float,
+        on_progress: ProgressCallback | None = None,
+        schedule: tasks.PollSchedule | None = None,
+    ) -> TaskOutcome:
+        """Follow an existing task to its end (queries only: nothing is created, re-sent or cancelled here)."""
+        return tasks.wait(
+            self.transport, task_id, timeout=timeout, on_progress=on_progress, schedule=schedule or self.schedule
+        )
+
     def download(self, url: str, *, cancelled: CancelCheck | None = None, task_id: str = "") -> bytes:
         return results.download(self.transport, url, cancelled=cancelled, task_id=task_id)
 
