@@ -289,29 +289,10 @@ def _timed_out(
     )
 
 
-def wait(
-    transport: Transport,
-    task_id: str,
-    *,
-    timeout: float,
-    cancelled: CancelCheck | None = None,
-    on_progress: ProgressCallback | None = None,
-    schedule: PollSchedule = PollSchedule(),
-    started: float | None = None,
-    expected: float | None = None,
-) -> TaskOutcome:
-    """Poll ``GET /tasks/{id}`` until the task ends; its output, or the error its end means."""
-    polled = poll(
-        transport,
-        TASK,
-        task_id,
-        timeout=timeout,
-        cancelled=cancelled,
-        on_progress=on_progress,
-        schedule=schedule,
-        started=started,
-        expected=expected,
-    )
+def wait(transport: Transport, task_id: str, **options: Any) -> TaskOutcome:
+    """Poll ``GET /tasks/{id}`` until the task ends (``options`` as for ``poll``); its output, or the error its end
+    means."""
+    polled = poll(transport, TASK, task_id, **options)
     return _finish(transport, task_id, polled.answer, polled.output, polled.status, polled.polls)
 
 
