@@ -128,3 +128,20 @@ def test_sdk_lists_tasks_and_fine_tune_jobs(sdk, tmp_path):
     jobs = dashscope.FineTunes.list(api_key=TEST_KEY)
     assert jobs.status_code == 200 and jobs.output.total == 1
     assert jobs.output.jobs[0].job_id == job.output.job_id and jobs.output.jobs[0].training_file_ids == [file_id]
+
+
+def test_sdk_image_generation_async_call_for_wan26(sdk):
+    """The official SDK's ImageGeneration.async_call posts wan2.6-t2i's messages body to image-generation with
+    X-DashScope-Async (official-reference-2026-12.md §5); the emulator's route for it answers as the pack expects."""
+    from dashscope.aigc.image_generation import ImageGeneration
+
+    messages = [{"role": "user", "content": [{"text": "a lighthouse"}]}]
+    created = ImageGeneration.async_call(model="wan2.6-t2i", messages=messages, n=1, size="1280*1280")
+    assert created.status_code == 200, created
+    [submit] = [r for r in sdk.requests if r.host == "api" and r.method == "POST"]
+    assert submit.path.endswith("/services/aigc/image-generation/generation")
+    assert submit.headers.get("x-dashscope-async") == "enable"
+    done = ImageGeneration.wait(created)
+    assert done.status_code == 200 and done.output.task_status == "SUCCEEDED", done
+    [choice] = done.output.choices
+    assert choice["message"]["content"][0]["image"].startswith(sdk.results_url)

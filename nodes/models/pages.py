@@ -5,6 +5,9 @@ _ZH = "https://help.aliyun.com/zh/model-studio/"
 
 WANX_V1 = _ZH + "text-to-image-api-reference"
 WAN_T2I_V2 = "https://help.aliyun.com/en/model-studio/text-to-image-v2-api-reference"
+# Alibaba's Qwen Cloud API reference for the same endpoints (official mirror, official-reference-2026-12.md §5): the
+# wan2.6-t2i async protocol and the per-model table of sizes and prompt lengths.
+WAN_T2I_V2_TASK = "https://docs.qwencloud.com/api-reference/image-generation/wan-text-to-image-v2/create-task"
 QWEN_IMAGE = _ZH + "qwen-image-api"
 QWEN_IMAGE_EDIT = _ZH + "qwen-image-edit-api"
 Z_IMAGE = _ZH + "z-image-api-reference"  # not found in the stored copies: every fact of it is UNCONFIRMED
@@ -31,3 +34,5 @@ WORDART_TEXTURE = _ZH + "fill-texture-effect-api"
 WORDART_QUICK_START = _ZH + "wordart-quick-start"
 LIFECYCLE = _ZH + "model-depreciation"
 TASKS = "https://help.aliyun.com/model-studio/developer-reference/manage-asynchronous-tasks"
+# "available only in the China (Beijing) region" (official-reference-2026-12.md §6).
+TEMPORARY_UPLOAD = "https://www.alibabacloud.com/help/en/model-studio/get-temporary-file-url"

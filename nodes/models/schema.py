@@ -154,8 +154,12 @@ class ModelSpec:
     retired_on: str = ""  # ISO date; in the future = scheduled
     successor: str = ""
     data_inspection: bool = False  # the official examples send X-DashScope-DataInspection: enable
+    # Async first: where a page documents both protocols, ``path`` is the asynchronous one (a task id makes the
+    # journal, Stop, recovery and the Task Result node possible) and this holds the synchronous endpoint the pack
+    # leaves unused, for the docs. A row with ``sync`` set has no asynchronous protocol on its page.
+    sync_path: str = ""
     # Sources of the model-level facts that do not come from ``page``: keys "endpoint", "limits",
-    # "results", "price", "lifecycle", "data_uri", "data_inspection".
+    # "results", "price", "lifecycle", "data_uri", "data_inspection", "sync_path".
     sources: Mapping[str, str] = field(default_factory=dict)
 
     def source(self, fact: str) -> str:

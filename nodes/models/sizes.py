@@ -23,6 +23,9 @@ class SizeRule:
     min_pixels: int | None = None  # given as a square's side: 512 means 512*512 pixels in total
     max_pixels: int | None = None
     max_aspect: float | None = None  # long side : short side
+    # Sizes the same pages recommend although they break the bounds above (wan2.6's 1696*960 is 0.6 % under
+    # 1280*1280): allowed by name, nothing else outside the bounds.
+    also: tuple[str, ...] = ()
 
     def text(self) -> str:
         """The rule in words, e.g. 'total pixels 1280x1280-1440x1440; aspect at most 4:1'."""
@@ -34,6 +37,8 @@ class SizeRule:
             parts.append(self._pixels_text())
         if self.max_aspect is not None:
             parts.append(f"aspect at most {self.max_aspect:g}:1")
+        if self.also:
+            parts.append("also " + ", ".join(self.also))
         return "; ".join(parts)
 
     def _pixels_text(self) -> str:
@@ -43,6 +48,8 @@ class SizeRule:
     def problem(self, width: int, height: int) -> str:
         """Why width x height breaks the rule ('' when it does not)."""
         shown = f"is {width}x{height}"
+        if f"{width}*{height}" in self.also:
+            return ""
         for side in (width, height):
             if (self.min_side is not None and side < self.min_side) or (
                 self.max_side is not None and side > self.max_side
@@ -54,7 +61,8 @@ class SizeRule:
         if (self.min_pixels is not None and pixels < self.min_pixels**2) or (
             self.max_pixels is not None and pixels > self.max_pixels**2
         ):
-            return f"{shown} = {pixels} pixels; this model needs {self._pixels_text()}."
+            named = f" (or exactly {' or '.join(self.also)})" if self.also else ""
+            return f"{shown} = {pixels} pixels; this model needs {self._pixels_text()}{named}."
         if self.max_aspect is not None and max(width, height) > self.max_aspect * max(min(width, height), 1):
             return f"{shown}; the aspect ratio may be at most {self.max_aspect:g}:1."
         return ""

@@ -213,34 +213,45 @@ _WANX_V1 = Model(
     ),
 )
 
-# Wan V2 (<= wan2.5): the official page heads name the legacy async body; ranges and defaults are third-party.
-# A default only third-party schemas state is a note, not a default (official-reference.md "Wan text-to-image V2":
-# n 4, prompt_extend true, watermark false, size 1280*1280 are "Third-party (Comfy Router schema)"): leaving the
-# field out is then no documented behaviour, and the pack always sends it.
+# Wan V2 (<= wan2.5): the official page heads name the text2image body; the official mirror's model table (Qwen Cloud
+# "Wan v2 — Generate an image", official-reference-2026-12.md §5) gives each model's prompt length: 2,000 characters
+# for wan2.5-t2i-preview, 500 for wan2.2 / wan2.1, 800 for wanx2.0 (longer prompts are cut, not refused). Other
+# ranges and defaults are third-party. A default only third-party schemas state is a note, not a default
+# (official-reference.md "Wan text-to-image V2": n 4, prompt_extend true, watermark false, size 1280*1280 are
+# "Third-party (Comfy Router schema)"): leaving the field out is then no documented behaviour, and the pack always
+# sends it.
 _WAN_3P_DEFAULTS = dict(limits=THIRD_PARTY)
-_V2_FIELDS = (
-    _f("input.prompt", required=True, max_length=800, limits=THIRD_PARTY),
-    _f("input.negative_prompt", max_length=500, limits=UNCONFIRMED),
-    _f("parameters.size", note="<= wan2.2: width and height each 512-1440; wan2.5: pixel area and 1:4-4:1"),
-    _f("parameters.n", "integer", low=1, high=4, note="third-party default 4", **_WAN_3P_DEFAULTS),
-    _f("parameters.seed", "integer", **SEED, limits=THIRD_PARTY),
-    _f("parameters.prompt_extend", "boolean", note="third-party default true", **_WAN_3P_DEFAULTS),
-    _f("parameters.watermark", "boolean", note="third-party default false", **_WAN_3P_DEFAULTS),
-)
+
+
+def _v2_fields(prompt_max: int) -> tuple[Field, ...]:
+    return (
+        _f("input.prompt", required=True, max_length=prompt_max, note="longer prompts are cut"),
+        _f("input.negative_prompt", max_length=500, limits=UNCONFIRMED),
+        _f("parameters.size", note="<= wan2.2: each side 512-1440; wan2.5: pixels 1280*1280-1440*1440, 1:4-4:1"),
+        _f("parameters.n", "integer", low=1, high=4, note="third-party default 4", **_WAN_3P_DEFAULTS),
+        _f("parameters.seed", "integer", **SEED, limits=THIRD_PARTY),
+        _f("parameters.prompt_extend", "boolean", note="third-party default true", **_WAN_3P_DEFAULTS),
+        _f("parameters.watermark", "boolean", note="third-party default false", **_WAN_3P_DEFAULTS),
+    )
+
+
 _V2 = tuple(
-    Model(name, (Route(T2I, False, _V2_FIELDS),), concurrency=2, limits=UNCONFIRMED)
-    for name in (
-        "wanx2.0-t2i-turbo",
-        "wanx2.1-t2i-turbo",
-        "wanx2.1-t2i-plus",
-        "wan2.2-t2i-flash",
-        "wan2.2-t2i-plus",
-        "wan2.5-t2i-preview",
+    Model(name, (Route(T2I, False, _v2_fields(prompt_max)),), concurrency=2, limits=UNCONFIRMED)
+    for name, prompt_max in (
+        ("wanx2.0-t2i-turbo", 800),
+        ("wanx2.1-t2i-turbo", 500),
+        ("wanx2.1-t2i-plus", 500),
+        ("wan2.2-t2i-flash", 500),
+        ("wan2.2-t2i-plus", 500),
+        ("wan2.5-t2i-preview", 2000),
     )
 )
 
-# wan2.6-t2i: sync over the new protocol (official head); the parameter details are third-party. The legacy async
-# body (official head: "all V2 models incl. wan2.6") on text2image; image-generation as async is third-party.
+# wan2.6-t2i: sync over multimodal-generation (official head), and async over image-generation with the same
+# messages body (official mirror's create-task example, and the official SDK's ImageGeneration.async_call); the
+# task answer carries the sync answer's choices. text2image/image-synthesis is no longer documented for wan2.6
+# (addendum correction 1), so it is not served here. The example body puts negative_prompt in parameters; the
+# other parameter details are third-party. Prompt length 2,100 characters (mirror table).
 _WAN26_PARAMS = (
     _f("parameters.negative_prompt", max_length=500, limits=THIRD_PARTY),
     _f(
@@ -254,21 +265,8 @@ _WAN26_PARAMS = (
 _WAN26 = Model(
     "wan2.6-t2i",
     (
-        Route(
-            MULTIMODAL,
-            True,
-            _messages(2100, limits=THIRD_PARTY) + _WAN26_PARAMS,
-            shape="F",
-            results=((CHOICES, OFFICIAL),),
-        ),
-        Route(T2I, False, _V2_FIELDS),
-        Route(
-            IMAGE_GENERATION,
-            False,
-            _messages(2100, THIRD_PARTY) + _WAN26_PARAMS,
-            results=((URLS, THIRD_PARTY),),
-            confidence=THIRD_PARTY,
-        ),
+        Route(MULTIMODAL, True, _messages(2100) + _WAN26_PARAMS, shape="F", results=((CHOICES, OFFICIAL),)),
+        Route(IMAGE_GENERATION, False, _messages(2100) + _WAN26_PARAMS, shape="F", results=((CHOICES, OFFICIAL),)),
     ),
     concurrency=2,
     limits=UNCONFIRMED,

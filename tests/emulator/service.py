@@ -105,8 +105,12 @@ class Emulator:
         serve_retired: bool = True,
         ports: tuple[int, int, int] = (0, 0, 0),
         strict: bool = True,
+        region: str = "china",
     ):
         self.api_key = api_key
+        # "china" (Beijing) or another region ("singapore"): temporary uploads exist only in China (Beijing)
+        # (official-reference-2026-12.md §6), so elsewhere getPolicy is refused.
+        self.region = region
         # Strict (the default, and the tests' fixture): refuse a field the model's official page does not list,
         # a documented field in the wrong place, or an official field's wrong value, with 400 InvalidParameter.
         self.strict = strict
@@ -379,9 +383,7 @@ class Emulator:
             route = model.route(task.path)
             images = self._inputs(model, route, task.body, task.headers)
             task.output = self._produce(model, route, task.body, images, task.task_id, task.fault)
-            count = sum(1 for r in task.output.get("results", []) if "url" in r or "png_url" in r) or (
-                1 if task.results else 0
-            )
+            count = sum(1 for r in task.output.get("results", []) if "url" in r or "png_url" in r) or len(task.results)
             task.usage = {"image_count": count}
             task.status = "SUCCEEDED"
         except TaskFailure as failure:
@@ -458,7 +460,7 @@ class Emulator:
                 "task_id": t.task_id,
                 "status": t.status,
                 "model_name": t.model,
-                "region": "cn-beijing",
+                "region": "cn-beijing" if self.region == "china" else "ap-southeast-1",
                 "request_id": t.request_id,
                 "api_key_id": "emulator",
                 "gmt_create": epoch_ms(t.submitted_at),
@@ -627,21 +629,27 @@ class Emulator:
     ) -> dict[str, Any]:
         time.sleep(self._seconds.get(model.name, self._seconds[None]))
         try:
-            if route.shape == "G":
-                return self._face_detect(model, body, req.headers)
-            images = self._inputs(model, route, body, req.headers)
-            before = len(self.sync_results)
-            output = self._produce(model, route, body, images, "", {})
-            made = self.sync_results[before:]
-            first = made[0] if made else None
-            usage = {
-                "image_count": len(made),
-                "width": first.width if first else 0,
-                "height": first.height if first else 0,
-            }
-            return {"output": output, "usage": usage}
+            answer = (
+                self._face_detect(model, body, req.headers)
+                if route.shape == "G"
+                else self._generate(model, route, body, req)
+            )
         except TaskFailure as failure:
             raise ApiError(400, failure.code, failure.message) from None
+        self._bump("sync_generated", model.name)  # made (and billed at the real service) before the answer goes
+        self._answer_lost()  # the same faults as after a task is created: the answer is lost, the result exists
+        return answer
+
+    def _generate(
+        self, model: catalog.Model, route: catalog.Route, body: dict[str, Any], req: RecordedRequest
+    ) -> dict[str, Any]:
+        images = self._inputs(model, route, body, req.headers)
+        before = len(self.sync_results)
+        output = self._produce(model, route, body, images, "", {})
+        made = self.sync_results[before:]
+        first = made[0] if made else None
+        usage = {"image_count": len(made), "width": first.width if first else 0, "height": first.height if first else 0}
+        return {"output": output, "usage": usage}
 
     def _face_detect(self, model: catalog.Model, body: dict[str, Any], headers: dict[str, str]) -> dict[str, Any]:
         urls = (body.get("input") or {}).get("images") or []
@@ -666,6 +674,13 @@ class Emulator:
     def _policy(self, query: dict[str, str]) -> dict[str, Any]:
         if query.get("action") != "getPolicy" or not query.get("model"):
             raise ApiError(400, "InvalidParameter", "action=getPolicy and model are required.")
+        if self.region != "china":
+            # UNCONFIRMED: no page shows how another region's host answers getPolicy; the page says only that the
+            # feature is "available only in the China (Beijing) region". A refusal of this shape is assumed.
+            self._bump("policy_refused", query["model"])
+            raise ApiError(
+                403, "AccessDenied", "Uploading temporary files is available only in the China (Beijing) region."
+            )
         self._bump("policy", query["model"])
         return {"data": self.storage.new_policy(query["model"], self.storage_url)}
 
