@@ -1,6 +1,6 @@
 """A rule for a "W*H" size field that no option list can hold: each side in a range (optionally a multiple of a
-step), or the total pixels in a range, and an aspect-ratio cap. A size field with a short list of allowed sizes
-uses ``Field.enum`` instead."""
+step), or the total pixels in a range, and an aspect-ratio cap; plus the named sizes a page lists beside W*H
+("1K", "2K", "4K"). A size field with a short list of allowed sizes only uses ``Field.enum`` instead."""
 
 from __future__ import annotations
 
@@ -23,10 +23,11 @@ class SizeRule:
     min_pixels: int | None = None  # given as a square's side: 512 means 512*512 pixels in total
     max_pixels: int | None = None
     max_aspect: float | None = None  # long side : short side
+    presets: tuple[str, ...] = ()  # named sizes accepted as they are, e.g. ("1K", "2K", "4K")
 
     def text(self) -> str:
         """The rule in words, e.g. 'total pixels 1280x1280-1440x1440; aspect at most 4:1'."""
-        parts = []
+        parts = [" or ".join((", ".join(self.presets), "W*H"))] if self.presets else []
         if self.min_side is not None or self.max_side is not None:
             side = f"each side {self.min_side or 1}-{self.max_side or '…'} px"
             parts.append(side + (f" in steps of {self.step}" if self.step else ""))

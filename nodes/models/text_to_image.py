@@ -6,8 +6,10 @@ import dataclasses
 
 from . import pages
 from .endpoints import MULTIMODAL, T2I
+from .qwen_image import QWEN_IMAGE_3
 from .schema import Field, ImageRule, ModelSpec, rows, unconfirmed
 from .sizes import SizeRule
+from .snapshots import snapshot_of
 
 T2I_SUCCESSOR = "wan2.6-t2i or z-image-turbo (node 'DashScope Wan / Qwen Text to Image')"
 QWEN_SUCCESSOR = "qwen-image-2.0"
@@ -165,8 +167,10 @@ QWEN_EDIT_IMAGE = Field(
     "image",
     pages.QWEN_IMAGE_EDIT,
     widget="image",
+    low=1,
+    high=3,
     image=ImageRule(("JPEG", "PNG", "BMP", "TIFF", "WEBP", "GIF"), 384, 3072, max_mb=10, source=pages.QWEN_IMAGE_EDIT),
-    note="editing: one content item per picture, 1-3 pictures; the result takes the last one's aspect",
+    note="editing: one content item per picture; the result takes the last one's aspect",
 )
 
 
@@ -215,6 +219,7 @@ WAN_QWEN = (
     WAN26,
     _qwen2("qwen-image-2.0"),
     _qwen2("qwen-image-2.0-pro"),
+    *QWEN_IMAGE_3,
     Z_IMAGE_TURBO,
     _wan_async(
         "wan2.5-t2i-preview",
@@ -335,6 +340,9 @@ def guess_spec(name: str) -> ModelSpec:
     wan2.6-t2i, qwen-image* like qwen-image-2.0, z-image* like z-image-turbo, older wan/wanx like wan2.5."""
     if name in MODELS:
         return MODELS[name]
+    dated = snapshot_of(name, MODELS.values())
+    if dated is not None:
+        return dated
     lowered = name.lower()
     snapshot = max((known for known in MODELS if lowered.startswith(known + "-")), key=len, default="")
     if snapshot:
