@@ -63,6 +63,21 @@ def test_wan27_edit_sends_three_pictures_in_order_after_the_text(pack, service):
     assert [[round(c / 50) for c in colour] for colour in colours] == [[4, 0, 0], [0, 4, 0], [0, 0, 4]]
     # An edit: thinking_mode has no effect and is left out; the seed is not documented by any page.
     assert submit.json["parameters"] == {"size": "2K", "n": 1, "watermark": False}
+    # The emulator's debug view (not a DashScope route) shows the same call to a run in another process.
+    import requests
+
+    from tests.conftest import TEST_KEY
+
+    view = requests.get(
+        service.base_url + "/__emulator__/requests", headers={"Authorization": f"Bearer {TEST_KEY}"}, timeout=10
+    ).json()["requests"]
+    shown = view[-1]["body"]["input"]["messages"][0]["content"]
+    assert view[-1]["async"] and [part.get("image", "text")[-16:] for part in shown] == [
+        "text",
+        "400x300 picture)",
+        "400x300 picture)",
+        "260x500 picture)",
+    ]
 
 
 def test_an_image_set_of_four_comes_back_as_one_batch_of_four(pack, service):
@@ -77,8 +92,9 @@ def test_a_mask_painted_as_two_regions_sends_two_boxes(pack, service):
     mask[0, 20:60, 10:50] = 1.0
     mask[0, 200:280, 300:390] = 1.0
     other = _solid(250, 250, (9, 9, 9))
-    run_node(pack, WAN, **_wan(pack, image=_solid(300, 400, (1, 2, 3)), bbox=mask, image_2=other))
+    run_node(pack, WAN, **_wan(pack, image=_solid(300, 400, (1, 2, 3)), bbox=mask, image_2=other, negative_prompt="雾"))
     [submit] = _calls(service)
+    assert submit.json["parameters"]["negative_prompt"] == "雾"  # the messages protocol: in parameters
     # One entry per picture, in picture order; pixel coordinates of that picture; [] for the picture without boxes.
     assert submit.json["parameters"]["bbox_list"] == [[[10, 20, 50, 60], [300, 200, 390, 280]], []]
     [task] = service.tasks.values()
@@ -117,12 +133,16 @@ def test_wan26_image_edits_through_its_async_messages_protocol(pack, service):
 
 def test_wan25_edits_through_image_synthesis_with_its_pictures_in_input(pack, service):
     pictures = [_solid(400, 400, (50, 0, 0)), _solid(400, 600, (0, 50, 0))]
-    run_node(pack, WAN, **_wan(pack, model="wan2.5-i2i-preview", image=pictures[0], image_2=pictures[1], n=2))
+    values = dict(model="wan2.5-i2i-preview", image=pictures[0], image_2=pictures[1], n=2, negative_prompt="雾")
+    run_node(pack, WAN, **_wan(pack, **values, width=1024, height=1024))
     [submit] = _calls(service)
     assert submit.path.endswith("/services/aigc/image2image/image-synthesis")
-    assert submit.json["input"]["prompt"] == "一间有着精致窗户的花店"
+    # This protocol keeps the prompt, the pictures (uploaded: no page documents Base64) and negative_prompt in input.
+    assert (
+        submit.json["input"]["prompt"] == "一间有着精致窗户的花店" and submit.json["input"]["negative_prompt"] == "雾"
+    )
     assert [_picture(ref, service).size for ref in submit.json["input"]["images"]] == [(400, 400), (600, 400)]
-    assert submit.json["parameters"] == {"n": 2, "prompt_extend": False, "watermark": False}
+    assert submit.json["parameters"] == {"size": "1024*1024", "n": 2, "prompt_extend": False, "watermark": False}
     [task] = service.tasks.values()
     assert len(task.results) == 2
 

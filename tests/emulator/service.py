@@ -25,6 +25,7 @@ from .fault_plan import Faults
 from .storage import Storage, parse_multipart
 
 MODEL_MISSING = "Model not exist."
+_INLINE = catalog.Model("(debug view)", (), data_uri=True)  # reads any inline or uploaded picture
 CHINA = dt.timezone(dt.timedelta(hours=8))
 
 
@@ -268,8 +269,15 @@ class Emulator:
 
     def _recorded_calls(self) -> list[dict[str, Any]]:
         def short(value: Any) -> Any:
-            if isinstance(value, str) and value.startswith("data:"):
-                return f"{value[:30]}... ({len(value)} characters)"
+            if isinstance(value, str) and value.startswith(("data:", "oss://")):
+                try:  # which picture it is: its size
+                    picture = Image.open(
+                        io.BytesIO(self._fetch_bytes(_INLINE, value, {"x-dashscope-ossresourceresolve": "enable"}))
+                    )
+                    size = f"{picture.width}x{picture.height}"
+                except Exception:  # a debug view: any picture it cannot read is shown as such
+                    size = "unreadable"
+                return f"{value[:24]}... ({len(value)} characters, {size} picture)"
             if isinstance(value, dict):
                 return {k: short(v) for k, v in value.items()}
             if isinstance(value, list):
