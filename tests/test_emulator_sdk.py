@@ -145,3 +145,35 @@ def test_sdk_image_generation_async_call_for_wan26(sdk):
     assert done.status_code == 200 and done.output.task_status == "SUCCEEDED", done
     [choice] = done.output.choices
     assert choice["message"]["content"][0]["image"].startswith(sdk.results_url)
+
+
+def test_sdk_image_generation_for_wan27_sync_and_async(sdk):
+    """ImageGeneration (SDK >= 1.25.15 per the wan2.7 page): the sync call on multimodal-generation and async_call +
+    wait on image-generation, with the page's example parameters; the answers carry choices[].message.content[]."""
+    from dashscope.aigc.image_generation import ImageGeneration
+    from dashscope.api_entities.dashscope_response import Message
+
+    message = Message(role="user", content=[{"text": "一间有着精致窗户的花店"}])
+    answer = ImageGeneration.call(
+        model="wan2.7-image-pro",
+        api_key=TEST_KEY,
+        messages=[message],
+        n=1,
+        size="2K",
+        watermark=False,
+        thinking_mode=True,
+    )
+    assert answer.status_code == 200, answer
+    assert [part["image"][:4] for part in answer.output.choices[0].message.content] == ["http"]
+    task = ImageGeneration.async_call(model="wan2.7-image", api_key=TEST_KEY, messages=[message], n=2, size="2K")
+    assert task.status_code == 200, task
+    done = ImageGeneration.wait(task, api_key=TEST_KEY)
+    assert done.output.task_status == "SUCCEEDED"
+    images = [part["image"] for choice in done.output.choices for part in choice["message"]["content"]]
+    assert len(images) == 2 and done.usage.image_count == 2
+    posts = [r for r in sdk.requests if r.host == "api" and r.method == "POST"]
+    assert [r.path.rsplit("/aigc/", 1)[-1] for r in posts] == [
+        "multimodal-generation/generation",
+        "image-generation/generation",
+    ]
+    assert posts[1].headers["x-dashscope-async"] == "enable"

@@ -74,7 +74,17 @@ def _model(spec: ModelSpec) -> list[str]:
         lines += [_field_row(f) for f in spec.fields]
     else:
         lines += ["", "No request fields in the table yet."]
+    if spec.modes:
+        lines += ["", "| Use | How the fields differ | Source |", "|---|---|---|"]
+        lines += [
+            f"| {_USES.get(name, name)} | {_cell(mode.describe())} | {_cell(mode.source or spec.page)} |"
+            for name, mode in spec.modes.items()
+        ]
     return lines
+
+
+# How the uses of a model are named in the docs (a mode switch's own field name, or these).
+_USES = {"text": "text to image (no pictures)", "edit": "editing (pictures)", "enable_sequential": "image set"}
 
 
 def _field_row(field: Field) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 from . import pages
 from .endpoints import BACKGROUND, I2I, MULTIMODAL, OUT_PAINTING
 from .schema import NO_DEFAULT, Field, ImageRule, ModelSpec, rows, unconfirmed
+from .sizes import SizeRule
 from .text_to_image import MODELS as TEXT_TO_IMAGE
 from .text_to_image import QWEN_EDIT_IMAGE, WANX_STYLES
 
@@ -392,7 +393,13 @@ def _qwen_edit_fields(prompt_tokens: int, max_n: int, options: bool) -> tuple[Fi
     ]
     if options:
         fields += [
-            Field("parameters.size", "string", page, note="width*height, rounded to multiples of 16"),
+            Field(
+                "parameters.size",
+                "string",
+                page,
+                size=SizeRule(min_side=512, max_side=2048),
+                note="width*height, rounded to multiples of 16",
+            ),
             Field("parameters.prompt_extend", "boolean", page, default=True),
         ]
     return tuple(fields)
@@ -439,11 +446,6 @@ def _editing_view(spec: ModelSpec) -> ModelSpec:
 
 
 QWEN_EDIT_20 = {name: _editing_view(TEXT_TO_IMAGE[name]) for name in ("qwen-image-2.0", "qwen-image-2.0-pro")}
-# The output size rule per model: ("pixels", low, high) = total pixels low²-high²; ("sides", low, high) = each side.
-QWEN_EDIT_SIZES = {
-    **dict.fromkeys(QWEN_EDIT_20, ("pixels", 512, 2048)),
-    **dict.fromkeys(("qwen-image-edit-plus", "qwen-image-edit-max"), ("sides", 512, 2048)),
-}
 
 MODELS = rows(
     SKETCH,

@@ -36,3 +36,19 @@ LIFECYCLE = _ZH + "model-depreciation"
 TASKS = "https://help.aliyun.com/model-studio/developer-reference/manage-asynchronous-tasks"
 # "available only in the China (Beijing) region" (official-reference-2026-12.md §6).
 TEMPORARY_UPLOAD = "https://www.alibabacloud.com/help/en/model-studio/get-temporary-file-url"
+
+# --- 2026-12 addendum (../shared/official-reference-2026-12.md): only the head of each page was readable ------------
+_EN = "https://www.alibabacloud.com/help/en/model-studio/"
+_MIRROR = "https://docs.qwencloud.com/api-reference/image-generation/"  # Alibaba's API reference (Qwen Cloud)
+WAN27 = _EN + "wan-image-generation-and-editing-api-reference"  # Last Updated Nov 20, 2026
+WAN27_ZH = _ZH + "wan-image-generation-and-editing-api-reference"  # "图像编辑和组图生成支持最高2K分辨率"
+WAN27_ASYNC = _MIRROR + "wan27-image-gen-edit/create-task"
+WAN27_GUIDE = "https://docs.qwencloud.com/developer-guides/image-generation/wan-image-editing"  # input-image table
+WAN26_IMAGE = _EN + "wan-image-generation-api-reference"
+WAN26_IMAGE_ASYNC = _MIRROR + "wan26-image-gen-edit/create-task"  # field text readable
+WAN25_I2I = _EN + "wan2-5-image-edit-api-reference"
+WAN25_I2I_ASYNC = _MIRROR + "wan25-general-image-editing/create-task"
+QWEN_IMAGE_3 = "https://www.alibabacloud.com/help/zh/model-studio/qwen-image-generation-and-editing-api-reference"
+QWEN_IMAGE_3_ES = "https://www.alibabacloud.com/help/es/model-studio/qwen-image-generation-and-editing-api-reference"
+# Alibaba's own summary of the Qwen Cloud docs (not the reference): cited where the page is silent, as UNCONFIRMED.
+SKILL_REPO = "QwenCloud/qwencloud-ai skills/image/qwencloud-image-generation/references/api-guide.md"

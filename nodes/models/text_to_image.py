@@ -6,8 +6,10 @@ import dataclasses
 
 from . import pages
 from .endpoints import IMAGE_GENERATION, MULTIMODAL, T2I
+from .qwen_image import QWEN_IMAGE_3
 from .schema import Field, ImageRule, ModelSpec, rows, unconfirmed
 from .sizes import SizeRule
+from .snapshots import snapshot_of
 
 T2I_SUCCESSOR = "wan2.6-t2i or z-image-turbo (node 'DashScope Wan / Qwen Text to Image')"
 QWEN_SUCCESSOR = "qwen-image-2.0"
@@ -81,7 +83,7 @@ _WAN_PARAMETERS = (
 )
 # wan2.6-t2i and wan2.5-t2i-preview: total pixels 1280*1280-1440*1440, aspect 1:4-4:1 (mirror table). The same
 # official material recommends 1696*960 and 960*1696, 0.6 % under 1280*1280: those two are allowed by name.
-WAN_PIXELS = SizeRule(min_pixels=1280, max_pixels=1440, max_aspect=4.0, also=("1696*960", "960*1696"))
+WAN_PIXELS = SizeRule(min_pixels=1280, max_pixels=1440, max_aspect=4.0, named=("1696*960", "960*1696"))
 WAN_SIDES = SizeRule(min_side=512, max_side=1440)  # wan2.2 and older: each side 512-1440 (at most 1440*1440)
 
 
@@ -184,8 +186,10 @@ QWEN_EDIT_IMAGE = Field(
     "image",
     pages.QWEN_IMAGE_EDIT,
     widget="image",
+    low=1,
+    high=3,
     image=ImageRule(("JPEG", "PNG", "BMP", "TIFF", "WEBP", "GIF"), 384, 3072, max_mb=10, source=pages.QWEN_IMAGE_EDIT),
-    note="editing: one content item per picture, 1-3 pictures; the result takes the last one's aspect",
+    note="editing: one content item per picture; the result takes the last one's aspect",
 )
 
 
@@ -257,6 +261,7 @@ WAN_QWEN = (
     WAN26,
     _qwen2("qwen-image-2.0"),
     _qwen2("qwen-image-2.0-pro"),
+    *QWEN_IMAGE_3,
     Z_IMAGE_TURBO,
     _wan_async("wan2.5-t2i-preview", 2000, WAN_PIXELS),
     _wan_async("wan2.2-t2i-flash", 500, WAN_SIDES),
@@ -375,6 +380,9 @@ def guess_spec(name: str) -> ModelSpec:
     wan2.6-t2i, qwen-image* like qwen-image-2.0, z-image* like z-image-turbo, older wan/wanx like wan2.5."""
     if name in MODELS:
         return MODELS[name]
+    dated = snapshot_of(name, MODELS.values(), _SNAPSHOT_PROTOCOL)
+    if dated is not None:
+        return dated
     lowered = name.lower()
     snapshot = max((known for known in MODELS if lowered.startswith(known + "-")), key=len, default="")
     if snapshot:

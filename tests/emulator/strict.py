@@ -18,7 +18,7 @@ from typing import Any
 from .catalog import OFFICIAL, Field, Model, Route
 
 ALWAYS = ("model",)  # every body names its model; "input" / "parameters" are containers, checked by their content
-SDK_FIELDS = ("parameters.is_async",)  # what the official SDK itself adds (see the note above)
+SDK_FIELDS = ("parameters.is_async",)  # what the official SDK itself adds (see the note above): wan2.6, wan2.7
 
 
 def places(body: Any, prefix: str = "") -> list[tuple[str, Any]]:
