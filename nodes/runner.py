@@ -85,6 +85,7 @@ ON_FAILURE_CHOICES = (STOP_GRAPH, CONTINUE)
 class RunOptions:
     on_failure: str = STOP_GRAPH
     failures: list[str] = field(default_factory=list)  # one line per failed task or image
+    notes: list[str] = field(default_factory=list)  # shown under the node's status, e.g. an input not sent
 
     def failures_text(self) -> str:
         return "\n".join(self.failures)
@@ -423,13 +424,13 @@ class Runner:
                 line = f"{finished}/{total} done · " + line
         else:
             line = f"done · {elapsed:.0f}s"
-        self.status.text(line)
+        self.status.text("\n".join([line, *current_options().notes]))
         self.status.progress(finished, total)
 
     def _done(self, results: list[JobResult], elapsed: float, prices: list[float | None] | None) -> None:
         if self.status is None:
             return
-        self.status.text(done_line(results, elapsed, prices))
+        self.status.text("\n".join([done_line(results, elapsed, prices), *current_options().notes]))
         self.status.progress(len(results), len(results))
 
     def _is_stop(self, errors: list[BaseException]) -> bool:

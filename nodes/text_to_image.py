@@ -134,14 +134,13 @@ def picked_size(check: Check, width: Any, height: Any) -> str | None:
 
 def checked_values(check: Check, spec: models.ModelSpec, values: dict[str, Any]) -> dict[str, Any]:
     """Each widget value (None = not asked for) checked against the model's field. A value for a field the model
-    does not document is refused, unless it is off or empty (then it is simply not sent)."""
+    does not document is left out, not refused: the editor hides that input for this model, and the node's
+    status names it when it held a value (PackNode.unsent_inputs)."""
     clean: dict[str, Any] = {}
     for name, value in values.items():
         if isinstance(value, str) and not value.strip():
             value = None
         if not spec.has_field(name):
-            if value not in (None, False):
-                raise check.fail(name, f"is set, but {spec.name} documents no such field; leave it empty, off or auto.")
             continue
         clean[name] = check_field(check, spec.field(name), value)
     return clean
@@ -156,16 +155,12 @@ class RowNode(PackNode):
     """A node that picks a model row and checks its widget values against that row's fields."""
 
     @classmethod
-    def spec(cls, values: dict[str, Any]) -> models.ModelSpec | None:
-        return t2i_rows.MODELS.get(values.get("model"))
-
-    @classmethod
     def wire_values(cls, check: Check, spec: models.ModelSpec, values: dict[str, Any]) -> dict[str, Any]:
         raise NotImplementedError
 
     @classmethod
     def check_widgets(cls, check: Check, values: dict[str, Any]) -> None:
-        spec = cls.spec(values)
+        spec = cls.chosen_row(values)
         if spec is not None:  # None: the model comes through a link, known only when the node runs
             cls.wire_values(check, spec, values)
 
@@ -187,6 +182,17 @@ class WanQwenTextToImage(RowNode):
         "width = height = 0 uses the model's own default size. A newer model, or a dated snapshot, can be typed into "
         "'custom_model' without updating the pack."
     )
+    # n is the number of images to make (the node calls a model several times when it makes fewer per call), not
+    # the row's n field, so it stays for every model.
+    MODEL_OVERRIDE = "custom_model"
+    MODEL_INPUTS = {
+        "prompt": "prompt",
+        "negative_prompt": "negative_prompt",
+        "width": "size",
+        "height": "size",
+        "prompt_extend": "prompt_extend",
+        "watermark": "watermark",
+    }
 
     @classmethod
     def INPUT_TYPES(cls) -> dict[str, Any]:
@@ -237,7 +243,11 @@ class WanQwenTextToImage(RowNode):
         }
 
     @classmethod
-    def spec(cls, values: dict[str, Any]) -> models.ModelSpec | None:
+    def offered_rows(cls) -> Sequence[models.ModelSpec]:
+        return t2i_rows.WAN_QWEN  # read at call time: the node offers exactly the rows
+
+    @classmethod
+    def chosen_row(cls, values: dict[str, Any]) -> models.ModelSpec | None:
         name = str(values.get("custom_model") or "").strip() or values.get("model")
         offered = {spec.name: spec for spec in t2i_rows.WAN_QWEN}
         return offered.get(name) or models.guess_spec(name) if name else None
@@ -267,7 +277,7 @@ class WanQwenTextToImage(RowNode):
         values = dict(model=model, prompt=prompt, negative_prompt=negative_prompt, width=width, height=height, n=n)
         values.update(seed=seed, prompt_extend=prompt_extend, watermark=watermark, custom_model=custom_model)
         check = self.checked(values)
-        spec = self.spec(values)
+        spec = self.chosen_row(values)
         wire, per_call, jobs = self.wire_values(check, spec, values), images_per_call(spec), []
         for call, first in enumerate(range(0, int(n), per_call)):
             call_seed = confirmed_seed(spec, (int(seed) + call * per_call) % (SEED_MAX + 1))
@@ -303,6 +313,20 @@ class StableDiffusion(RowNode):
         "table: size, steps, guidance and shift are sent only when set (auto = the model's default); the limits per "
         "model are in the input tooltips."
     )
+    MODEL_INPUTS = {
+        "prompt": "prompt",
+        "negative_prompt": "negative_prompt",
+        "width": "size",
+        "height": "size",
+        "n": "n",
+        "steps": "steps",
+        "guidance": "guidance",
+        "shift": "shift",
+    }
+
+    @classmethod
+    def offered_rows(cls) -> Sequence[models.ModelSpec]:
+        return SD_MODELS
 
     @classmethod
     def INPUT_TYPES(cls) -> dict[str, Any]:
@@ -372,7 +396,7 @@ class StableDiffusion(RowNode):
         values = dict(model=model, prompt=prompt, negative_prompt=negative_prompt, width=width, height=height, n=n)
         values.update(steps=steps, guidance=guidance, shift=shift)
         check = self.checked(values)
-        spec = self.spec(values)
+        spec = self.chosen_row(values)
         wire = self.wire_values(check, spec, values)
         body = spec.request({**wire, "seed": confirmed_seed(spec, seed)})
         return image_outputs(await Runner(self.DISPLAY_NAME, unique_id).run([Job(spec, body)]))
@@ -387,6 +411,11 @@ class Flux(RowNode):
         "survives: only the prompt is sent unless you set size, steps or guidance (auto = the model's own default, "
         "e.g. about 4 steps for schnell and 50 for dev / merged)."
     )
+    MODEL_INPUTS = {"prompt": "prompt", "size": "size", "steps": "steps", "guidance": "guidance"}
+
+    @classmethod
+    def offered_rows(cls) -> Sequence[models.ModelSpec]:
+        return FLUX_MODELS
 
     @classmethod
     def INPUT_TYPES(cls) -> dict[str, Any]:
@@ -433,7 +462,7 @@ class Flux(RowNode):
     async def run(self, model, prompt, size, steps, guidance, seed, unique_id=None):
         values = dict(model=model, prompt=prompt, size=size, steps=steps, guidance=guidance)
         check = self.checked(values)
-        spec = self.spec(values)
+        spec = self.chosen_row(values)
         body = spec.request({**self.wire_values(check, spec, values), "seed": confirmed_seed(spec, seed)})
         return image_outputs(await Runner(self.DISPLAY_NAME, unique_id).run([Job(spec, body)]))
 
