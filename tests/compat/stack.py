@@ -66,7 +66,7 @@ def write_pictures(names: Iterable[str], folder: Path) -> None:
         alpha = np.full((1024, 768), 255)
         alpha[384:640, 256:512] = 0
         pixels = np.dstack([rgb, alpha]).astype(np.uint8)
-        Image.fromarray(pixels, "RGBA").save(folder / name)
+        Image.fromarray(pixels, "RGBA").save(folder / name, compress_level=1)
 
 
 def _wait_http(url: str, process: subprocess.Popen, seconds: float) -> None:
