@@ -52,7 +52,8 @@ function followModel(node, rules) {
   for (const [name, models] of Object.entries(rules.followers)) {
     const widget = widgetNamed(node, name);
     if (!widget) continue;
-    const hide = model !== null && !models.includes(model);
+    // An input fed by a link stays, so the link stays visible; the server leaves its value out and says so.
+    const hide = model !== null && !models.includes(model) && !linked(node, name);
     if (Boolean(widget.hidden) !== hide) {
       widget.hidden = hide;
       changed = true;
@@ -87,28 +88,16 @@ app.registerExtension({
     if (!String(nodeData?.name ?? "").startsWith("DashScopeImg")) return;
     const rules = declaredRules(nodeData);
     if (!rules) return;
-    const proto = nodeType.prototype;
-    const created = proto.onNodeCreated;
-    proto.onNodeCreated = function (...args) {
-      const result = created?.apply(this, args);
-      watch(this, rules);
-      followModel(this, rules);
-      return result;
-    };
-    // A loaded workflow sets the widget values after the node was created.
-    const configured = proto.onConfigure;
-    proto.onConfigure = function (...args) {
-      const result = configured?.apply(this, args);
-      watch(this, rules);
-      followModel(this, rules);
-      return result;
-    };
-    // Linking the picker (or its override) makes the model unknown here: show everything again; unlinking hides.
-    const connections = proto.onConnectionsChange;
-    proto.onConnectionsChange = function (...args) {
-      const result = connections?.apply(this, args);
-      followModel(this, rules);
-      return result;
-    };
+    // Created: a new node. Configured: a loaded workflow sets the widget values after creation. Connections:
+    // linking the picker (or its override) makes the model unknown here, so everything shows again.
+    for (const hook of ["onNodeCreated", "onConfigure", "onConnectionsChange"]) {
+      const original = nodeType.prototype[hook];
+      nodeType.prototype[hook] = function (...args) {
+        const result = original?.apply(this, args);
+        watch(this, rules);
+        followModel(this, rules);
+        return result;
+      };
+    }
   },
 });

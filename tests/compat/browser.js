@@ -110,11 +110,22 @@ async function followModel(page) {
   if (shot('node_before')) await page.screenshot({ path: shot('node_before'), clip: await nodeClip(page) });
   const switched = await pick('z-image-turbo');
   if (shot('node_after')) await page.screenshot({ path: shot('node_after'), clip: await nodeClip(page) });
+  // A workflow saved with z-image-turbo loads with the input hidden and its value (and widget order) kept.
+  const reloaded = await page.evaluate(async () => {
+    const saved = JSON.parse(JSON.stringify(window.app.graph.serialize()));
+    await window.app.loadGraphData(saved);
+    const node = window.app.graph._nodes.find((n) => n.type === 'DashScopeImgModernTextToImage');
+    const negative = node.widgets.find((w) => w.name === 'negative_prompt');
+    const values = node.serialize().widgets_values;
+    const savedValues = saved.nodes.find((n) => n.type === 'DashScopeImgModernTextToImage').widgets_values;
+    return { hidden: Boolean(negative.hidden), value: negative.value, sameValues: JSON.stringify(values) === JSON.stringify(savedValues) };
+  });
+  await page.waitForTimeout(500);
   const back = await pick('wan2.6-t2i');
   const ok = !before.hidden && switched.hidden && !back.hidden && back.value === 'blurry, text' &&
-    switched.serialized === before.serialized &&
-    (!vue || (before.shownInDom && !switched.shownInDom && back.shownInDom));
-  return { ok, before, switched, back };
+    switched.serialized === before.serialized && reloaded.hidden && reloaded.value === 'blurry, text' &&
+    reloaded.sameValues && (!vue || (before.shownInDom && !switched.shownInDom && back.shownInDom));
+  return { ok, before, switched, reloaded, back };
 }
 
 async function nodeClip(page) {
