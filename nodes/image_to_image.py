@@ -395,7 +395,7 @@ class QwenImageEdit(RowNode):
     LATE_INPUTS = (CUSTOM_MODEL, "image_batch")
 
     @classmethod
-    def offered(cls) -> list[Any]:
+    def offered_rows(cls) -> list[Any]:
         return list(QWEN_EDIT_SPECS.values())
 
     @classmethod
@@ -403,7 +403,7 @@ class QwenImageEdit(RowNode):
         field = QWEN_EDIT["qwen-image-edit-plus"].field
         high = max(
             int(spec.field("size").size.max_side or spec.field("size").size.max_pixels)
-            for spec in cls.offered()
+            for spec in cls.offered_rows()
             if spec.has_field("size")
         )
         side = {"default": 0, "min": 0, "max": high, "step": 16}
@@ -417,7 +417,7 @@ class QwenImageEdit(RowNode):
         return {
             "required": {
                 "image": image_input(field("image"), "Picture 1 (a batch: see image_batch)"),
-                "model": model_widget(cls.offered(), "Which Qwen model edits."),
+                "model": model_widget(cls.offered_rows(), "Which Qwen model edits."),
                 "prompt": widget(
                     QWEN_EDIT_20["qwen-image-2.0"].field("prompt"), "The instruction (qwen-image-edit*: 800)"
                 ),
@@ -441,7 +441,7 @@ class QwenImageEdit(RowNode):
             },
             "optional": {
                 **extra,
-                CUSTOM_MODEL: custom_model_input(cls.offered()[-3:]),
+                CUSTOM_MODEL: custom_model_input(cls.offered_rows()[-3:]),
                 "image_batch": (
                     [ONE_EDIT_EACH, ONE_EDIT],
                     {
@@ -494,7 +494,7 @@ class QwenImageEdit(RowNode):
         values = dict(model=model, prompt=prompt.strip(), negative_prompt=negative_prompt, n=n, width=width)
         values.update(height=height, prompt_extend=prompt_extend, watermark=watermark, custom_model=custom_model)
         check = self.checked(values)
-        spec = self.spec(values)
+        spec = self.chosen_row(values)
         wire = {**self.wire_values(check, spec, values), "seed": confirmed_seed(spec, seed)}
         more = (image_2, image_3, image_4, image_5, image_6, image_7, image_8, image_9, image_10)
         firsts = references.gather([("image", image)])

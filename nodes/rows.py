@@ -57,14 +57,13 @@ def picked_size(check: Check, width: Any, height: Any) -> str | None:
 
 def checked_values(check: Check, spec: models.ModelSpec, values: dict[str, Any]) -> dict[str, Any]:
     """Each widget value (None = not asked for) checked against the model's field. A value for a field the model
-    does not document is refused, unless it is off or empty (then it is simply not sent)."""
+    does not document is left out, not refused: the editor hides that input for this model, and the node's
+    status names it when it held a value (PackNode.unsent_inputs)."""
     clean: dict[str, Any] = {}
     for name, value in values.items():
         if isinstance(value, str) and not value.strip():
             value = None
         if not spec.has_field(name):
-            if value not in (None, False):
-                raise check.fail(name, f"is set, but {spec.name} documents no such field; leave it empty, off or auto.")
             continue
         clean[name] = check_field(check, spec.field(name), value)
     return clean
@@ -128,15 +127,18 @@ def mode_of(spec: models.ModelSpec, values: dict[str, Any], pictures: int | None
 
 
 class RowNode(PackNode):
-    """A node that picks a model row and checks its widget values against that row's fields."""
+    """A node that picks a model row (or a dated snapshot of one typed into custom_model) and checks its widget
+    values against that row's fields."""
+
+    MODEL_OVERRIDE = CUSTOM_MODEL
 
     @classmethod
-    def offered(cls) -> Sequence[models.ModelSpec]:
+    def offered_rows(cls) -> Sequence[models.ModelSpec]:
         raise NotImplementedError
 
     @classmethod
-    def spec(cls, values: dict[str, Any]) -> models.ModelSpec | None:
-        return chosen_row(values, cls.offered())
+    def chosen_row(cls, values: dict[str, Any]) -> models.ModelSpec | None:
+        return chosen_row(values, cls.offered_rows())
 
     @classmethod
     def wire_values(cls, check: Check, spec: models.ModelSpec, values: dict[str, Any]) -> dict[str, Any]:
@@ -145,11 +147,11 @@ class RowNode(PackNode):
     @classmethod
     def check_custom(cls, check: Check, values: dict[str, Any]) -> None:
         """custom_model names a dated snapshot of a listed model (a node that guesses other names overrides this)."""
-        check_custom_model(check, values, cls.offered())
+        check_custom_model(check, values, cls.offered_rows())
 
     @classmethod
     def check_widgets(cls, check: Check, values: dict[str, Any]) -> None:
         cls.check_custom(check, values)
-        spec = cls.spec(values)
+        spec = cls.chosen_row(values)
         if spec is not None:  # None: the model comes through a link, known only when the node runs
             cls.wire_values(check, spec, values)

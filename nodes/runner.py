@@ -86,6 +86,7 @@ ON_FAILURE_CHOICES = (STOP_GRAPH, CONTINUE)
 class RunOptions:
     on_failure: str = STOP_GRAPH
     failures: list[str] = field(default_factory=list)  # one line per failed task or image
+    notes: list[str] = field(default_factory=list)  # shown under the status: an input not sent, a picture fitted
 
     def failures_text(self) -> str:
         return "\n".join(self.failures)
@@ -220,7 +221,9 @@ class Runner:
         self.status: comfy_bridge.NodeStatus | None = None
         self._states: list[Progress] = []
         self._task_ids: list[str] = []
-        self.notes: list[str] = []  # what the run changed on the user's pictures, shown with the final status
+        # The node execution's options (if some images fail, notes under the status); a Runner made outside one
+        # keeps its own for its whole life.
+        self.options = current_options()
 
     def _cancelled(self) -> bool:
         return self.status.cancelled() if self.status is not None else comfy_bridge.interrupted()
@@ -307,7 +310,8 @@ class Runner:
         loop = asyncio.get_running_loop()
         if not client.settings.temporary_uploads:  # outside China (Beijing) every picture goes inline: fit all first
             region = client.settings.service_region
-            jobs, self.notes = await loop.run_in_executor(_WORKERS, fit_run, self.node_name, jobs, region)
+            jobs, fitted = await loop.run_in_executor(_WORKERS, fit_run, self.node_name, jobs, region)
+            self.options.notes.extend(fitted)  # what the run changed on the user's pictures
         gate = asyncio.Semaphore(max(client.settings.max_concurrent, 1))
 
         async def one(index: int) -> JobResult:
@@ -350,7 +354,7 @@ class Runner:
         while pending:
             _, pending = await asyncio.wait(pending, timeout=1.0)
             self._show(time.monotonic() - started)
-        options = current_options()
+        options = self.options
         errors = [task.exception() for task in tasks if task.exception() is not None]
         if errors and (options.on_failure != CONTINUE or len(errors) == count or self._is_stop(errors)):
             self._fail(errors, [t.result() for t in tasks if t.exception() is None], count)
@@ -428,13 +432,13 @@ class Runner:
                 line = f"{finished}/{total} done · " + line
         else:
             line = f"done · {elapsed:.0f}s"
-        self.status.text(line)
+        self.status.text("\n".join([line, *self.options.notes]))
         self.status.progress(finished, total)
 
     def _done(self, results: list[JobResult], elapsed: float, prices: list[float | None] | None) -> None:
         if self.status is None:
             return
-        self.status.text("\n".join([done_line(results, elapsed, prices), *self.notes]))
+        self.status.text("\n".join([done_line(results, elapsed, prices), *self.options.notes]))
         self.status.progress(len(results), len(results))
 
     def _is_stop(self, errors: list[BaseException]) -> bool:

@@ -115,10 +115,21 @@ class WanQwenTextToImage(RowNode):
         "width = height = 0 uses the model's own default size. A newer model, or a dated snapshot, can be typed into "
         "'custom_model' without updating the pack."
     )
+    # n is the number of images to make (the node calls a model several times when it makes fewer per call), not
+    # the row's n field, so it stays for every model.
+    MODEL_OVERRIDE = "custom_model"
+    MODEL_INPUTS = {
+        "prompt": "prompt",
+        "negative_prompt": "negative_prompt",
+        "width": "size",
+        "height": "size",
+        "prompt_extend": "prompt_extend",
+        "watermark": "watermark",
+    }
 
     @classmethod
     def INPUT_TYPES(cls) -> dict[str, Any]:
-        specs = cls.offered()
+        specs = cls.offered_rows()
         side = dict(default=0, min=0, max=4096, step=16)
         return {
             "required": {
@@ -165,13 +176,13 @@ class WanQwenTextToImage(RowNode):
         }
 
     @classmethod
-    def offered(cls) -> Sequence[models.ModelSpec]:
+    def offered_rows(cls) -> Sequence[models.ModelSpec]:
         return t2i_rows.WAN_QWEN  # read at call time: the node offers exactly the rows
 
     @classmethod
-    def spec(cls, values: dict[str, Any]) -> models.ModelSpec | None:
+    def chosen_row(cls, values: dict[str, Any]) -> models.ModelSpec | None:
         name = str(values.get(CUSTOM_MODEL) or "").strip() or values.get("model")
-        offered = {spec.name: spec for spec in cls.offered()}
+        offered = {spec.name: spec for spec in cls.offered_rows()}
         return offered.get(name) or models.guess_spec(name) if name else None
 
     @classmethod
@@ -203,7 +214,7 @@ class WanQwenTextToImage(RowNode):
         values = dict(model=model, prompt=prompt, negative_prompt=negative_prompt, width=width, height=height, n=n)
         values.update(seed=seed, prompt_extend=prompt_extend, watermark=watermark, custom_model=custom_model)
         check = self.checked(values)
-        spec = self.spec(values)
+        spec = self.chosen_row(values)
         wire, per_call, jobs = self.wire_values(check, spec, values), images_per_call(spec), []
         for call, first in enumerate(range(0, int(n), per_call)):
             call_seed = confirmed_seed(spec, (int(seed) + call * per_call) % (SEED_MAX + 1))
@@ -240,6 +251,20 @@ class StableDiffusion(RowNode):
         "table: size, steps, guidance and shift are sent only when set (auto = the model's default); the limits per "
         "model are in the input tooltips."
     )
+    MODEL_INPUTS = {
+        "prompt": "prompt",
+        "negative_prompt": "negative_prompt",
+        "width": "size",
+        "height": "size",
+        "n": "n",
+        "steps": "steps",
+        "guidance": "guidance",
+        "shift": "shift",
+    }
+
+    @classmethod
+    def offered_rows(cls) -> Sequence[models.ModelSpec]:
+        return SD_MODELS
 
     @classmethod
     def INPUT_TYPES(cls) -> dict[str, Any]:
@@ -297,10 +322,6 @@ class StableDiffusion(RowNode):
         }
 
     @classmethod
-    def offered(cls) -> Sequence[models.ModelSpec]:
-        return SD_MODELS
-
-    @classmethod
     def wire_values(cls, check: Check, spec: models.ModelSpec, values: dict[str, Any]) -> dict[str, Any]:
         picked = {k: values[k] for k in ("prompt", "negative_prompt", "n") if k in values}
         picked.update({k: values[k] or None for k in ("steps", "guidance", "shift") if k in values})
@@ -326,7 +347,7 @@ class StableDiffusion(RowNode):
         values = dict(model=model, prompt=prompt, negative_prompt=negative_prompt, width=width, height=height, n=n)
         values.update(steps=steps, guidance=guidance, shift=shift, custom_model=custom_model)
         check = self.checked(values)
-        spec = self.spec(values)
+        spec = self.chosen_row(values)
         wire = self.wire_values(check, spec, values)
         body = spec.request({**wire, "seed": confirmed_seed(spec, seed)})
         return image_outputs(await Runner(self.DISPLAY_NAME, unique_id).run([Job(spec, body)]))
@@ -342,6 +363,11 @@ class Flux(RowNode):
         "survives: only the prompt is sent unless you set size, steps or guidance (auto = the model's own default, "
         "e.g. about 4 steps for schnell and 50 for dev / merged)."
     )
+    MODEL_INPUTS = {"prompt": "prompt", "size": "size", "steps": "steps", "guidance": "guidance"}
+
+    @classmethod
+    def offered_rows(cls) -> Sequence[models.ModelSpec]:
+        return FLUX_MODELS
 
     @classmethod
     def INPUT_TYPES(cls) -> dict[str, Any]:
@@ -379,10 +405,6 @@ class Flux(RowNode):
         }
 
     @classmethod
-    def offered(cls) -> Sequence[models.ModelSpec]:
-        return FLUX_MODELS
-
-    @classmethod
     def wire_values(cls, check: Check, spec: models.ModelSpec, values: dict[str, Any]) -> dict[str, Any]:
         picked = {k: values[k] for k in ("prompt",) if k in values}
         picked.update(
@@ -393,7 +415,7 @@ class Flux(RowNode):
     async def run(self, model, prompt, size, steps, guidance, seed, custom_model="", unique_id=None):
         values = dict(model=model, prompt=prompt, size=size, steps=steps, guidance=guidance, custom_model=custom_model)
         check = self.checked(values)
-        spec = self.spec(values)
+        spec = self.chosen_row(values)
         body = spec.request({**self.wire_values(check, spec, values), "seed": confirmed_seed(spec, seed)})
         return image_outputs(await Runner(self.DISPLAY_NAME, unique_id).run([Job(spec, body)]))
 

@@ -69,7 +69,7 @@ class WanImage(RowNode):
     )
 
     @classmethod
-    def offered(cls) -> tuple[ModelSpec, ...]:
+    def offered_rows(cls) -> tuple[ModelSpec, ...]:
         return SPECS
 
     @classmethod
@@ -161,7 +161,7 @@ class WanImage(RowNode):
     def check_widgets(cls, check: Check, values: dict[str, Any]) -> None:
         """At queue time the pictures are not known: a value is refused when every possible use refuses it."""
         cls.check_custom(check, values)
-        spec = cls.spec(values)
+        spec = cls.chosen_row(values)
         if spec is None:
             return
         failures = []
@@ -254,7 +254,7 @@ class WanImage(RowNode):
         pictures = references.gather([(name, inputs.pop(name)) for name in PICTURE_INPUTS])
         masks = [(name, inputs.pop(name)) for name in BOX_INPUTS]
         check = self.checked({**inputs, PICTURE_COUNT: len(pictures)})
-        spec = self.spec(inputs)
+        spec = self.chosen_row(inputs)
         mode = mode_of(spec, inputs, len(pictures))[0]
         view = spec.in_mode(mode)
         wire = self.wire_values(check, spec, inputs, mode)

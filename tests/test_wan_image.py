@@ -250,7 +250,6 @@ BAD = [
     (WAN, dict(image=PIC, bbox=torch.ones(1, 100, 100)), ("'bbox'", "100x100", "300x300")),
     (WAN, dict(model="wan2.6-image", image=PIC, bbox=torch.ones(1, 300, 300)), ("'bbox'", "takes no bbox_list")),
     (WAN, dict(model="wan2.6-image"), ("'image'", "not connected", "1-4")),
-    (WAN, dict(model="wan2.5-i2i-preview", image=PIC, enable_sequential=True), ("enable_sequential", "wan2.5")),
     (WAN, dict(color_palette="#111111 40%", color_palette_image=PIC), ("'color_palette'", "one way")),
     (WAN, dict(size="2K", width=1024, height=1024), ("'size'", "auto")),
     (WAN, dict(custom_model="wan2.7-image-latest"), ("'custom_model'", "YYYY-MM-DD")),

@@ -95,7 +95,7 @@ NODES: dict[str, tuple[str, str]] = {
     ),
     "DashScopeImgVirtualModel": (
         "百炼 虚拟模特",
-        "保留真人模特照中的服装，生成新的模特、面部与场景。遮罩白色 = 要保留的服装，尺寸与照片一致。标为“仅 v2”的输入在 wanx-virtualmodel 下须保持默认值。各项限制见输入提示。仅限免费额度。",
+        "保留真人模特照中的服装，生成新的模特、面部与场景。遮罩白色 = 要保留的服装，尺寸与照片一致。标为“仅 v2”的输入在选 wanx-virtualmodel 时隐藏且不发送（predefined_face 反之）。各项限制见输入提示。仅限免费额度。",
     ),
     "DashScopeImgShoeModel": (
         "百炼 鞋靴模特",
