@@ -207,3 +207,16 @@ def test_plain_qwen_image_edit_leaves_out_a_leftover_size_and_prompt_extend(pack
     assert canvas.texts[-1][1].splitlines()[-3:] == [
         f"{name} not sent: qwen-image-edit takes none" for name in ("width", "height", "prompt extend")
     ]
+
+
+def test_every_node_with_a_model_choice_has_inputs_that_follow_it(pack):
+    """Issue 19: every node with a model picker maps its inputs to row fields, so a new node cannot forget it."""
+    pickers = {
+        node_id
+        for node_id, cls in pack.NODE_CLASS_MAPPINGS.items()
+        if isinstance(cls.INPUT_TYPES()["required"].get("model", (None,))[0], list)
+    }
+    assert {WAN, QWEN_EDIT, "DashScopeImgModernTextToImage", "DashScopeImgVirtualModel"} <= pickers
+    for node_id in pickers:
+        cls = pack.NODE_CLASS_MAPPINGS[node_id]
+        assert cls.MODEL_INPUTS and _options(pack, node_id)["model"][ROLE] == "model", node_id

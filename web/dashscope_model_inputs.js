@@ -51,6 +51,23 @@ function offeredModels(node, rules) {
   return Array.isArray(values) ? values : [];
 }
 
+// Frontends up to about 1.27 skip a hidden widget when drawing but still lay out its height, which leaves a gap
+// and pushes the widgets below it out of the node: while hidden, it takes no height (its own size comes back with
+// it). Later frontends skip hidden widgets in the layout anyway.
+const NO_HEIGHT = () => [0, -4];
+
+function setHidden(widget, hide) {
+  widget.hidden = hide;
+  if (hide && !("__dashscopeSize" in widget)) {
+    widget.__dashscopeSize = Object.prototype.hasOwnProperty.call(widget, "computeSize") ? widget.computeSize : null;
+    widget.computeSize = NO_HEIGHT;
+  } else if (!hide && "__dashscopeSize" in widget) {
+    if (widget.__dashscopeSize) widget.computeSize = widget.__dashscopeSize;
+    else delete widget.computeSize;
+    delete widget.__dashscopeSize;
+  }
+}
+
 function followModel(node, rules) {
   const model = chosenModel(node, rules);
   let changed = false;
@@ -60,7 +77,7 @@ function followModel(node, rules) {
     // An input fed by a link stays, so the link stays visible; the server leaves its value out and says so.
     const hide = model !== null && !models.includes(model) && !linked(node, name);
     if (Boolean(widget.hidden) !== hide) {
-      widget.hidden = hide;
+      setHidden(widget, hide);
       changed = true;
     }
   }
