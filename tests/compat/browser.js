@@ -78,8 +78,9 @@ const SWITCHES = [
   { type: 'DashScopeImgModernTextToImage', shot: 'node', from: 'wan2.6-t2i', to: 'z-image-turbo',
     input: 'negative_prompt', text: 'blurry, text', hides: ['negative_prompt', 'watermark'], shows: ['prompt_extend'],
     hiddenBefore: [] },
-  // The Wan Image node is taller than the page with its 19 picture and mask inputs: drawn at 3/4 scale.
-  { type: 'DashScopeImgWanImage', shot: 'wan_node', from: 'wan2.7-image', to: 'wan2.6-image', scale: 0.75,
+  // The Wan Image node is taller than the page with its 19 picture and mask inputs: drawn smaller, clear of the
+  // canvas toolbar.
+  { type: 'DashScopeImgWanImage', shot: 'wan_node', from: 'wan2.7-image', to: 'wan2.6-image', scale: 0.7, offset: [60, 60],
     input: 'color_palette', text: '#C0392B 40%, #F1C40F 35%, #2C3E50 25%',
     hides: ['enable_sequential', 'thinking_mode', 'color_palette', 'color_palette_count'], shows: ['prompt_extend'],
     hiddenBefore: ['prompt_extend'] },
@@ -116,16 +117,16 @@ async function followModel(page, rule) {
         layout: vueMode || (Math.abs(gap) < 6 && inside), gap: Math.round(gap), inside };
     }, [rule, vue]);
   };
-  await page.evaluate(([type, input, text, scale]) => {
+  await page.evaluate(([type, input, text, scale, offset]) => {
     window.app.graph.clear();
     const node = window.LiteGraph.createNode(type);
     node.pos = [120, 120];
     window.app.graph.add(node);
     node.widgets.find((w) => w.name === input).value = text;
-    window.app.canvas.ds.offset = [0, 0];
+    window.app.canvas.ds.offset = offset;
     window.app.canvas.ds.scale = scale;
     window.app.canvas.setDirty(true, true);
-  }, [rule.type, rule.input, rule.text, rule.scale || 1]);
+  }, [rule.type, rule.input, rule.text, rule.scale || 1, rule.offset || [0, 0]]);
   await page.waitForTimeout(800);
   const before = await pick(rule.from);
   if (shot(`${rule.shot}_before`)) await page.screenshot({ path: shot(`${rule.shot}_before`), clip: await nodeClip(page, rule.type) });
