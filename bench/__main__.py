@@ -27,7 +27,7 @@ from PIL import Image
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tests.conftest import load_pack_like_comfyui, node_inputs, submodule  # noqa: E402
+from tests.conftest import downstream, load_pack_like_comfyui, node_inputs, submodule  # noqa: E402
 from tests.emulator import Emulator  # noqa: E402
 
 KEY = "sk-bench-" + os.urandom(6).hex()
@@ -57,9 +57,14 @@ class Bench:
         return emu
 
     def node(self, node_id: str, **inputs: Any):
-        """A node run as ComfyUI runs it: every widget at its default unless set here."""
+        """A node run as ComfyUI runs it: every widget at its default unless set here (a coroutine of what the next
+        node receives)."""
         cls = self.pack.NODE_CLASS_MAPPINGS[node_id]
-        return getattr(cls(), cls.FUNCTION)(**node_inputs(self.pack, node_id, **inputs))
+
+        async def run():
+            return downstream(cls, await getattr(cls(), cls.FUNCTION)(**node_inputs(self.pack, node_id, **inputs)))
+
+        return run()
 
     def wanx(self, prompt: str = "cat", n: int = 1):
         return self.node("DashScopeImgWanxTextToImage", prompt=prompt, size="1024*1024", n=n)

@@ -9,6 +9,7 @@ import torch
 
 from .client import InputError
 from .images import batch_images, batch_masks
+from .list_run import run_items
 from .models import MODELS
 from .runner import CONTINUE, ON_FAILURE_CHOICES, STOP_GRAPH, JobResult, run_options
 from .validation import Check, check_declared
@@ -29,6 +30,8 @@ IMAGE_OUTPUT_TOOLTIPS = (
     "when everything succeeded.",
 )
 HIDDEN = {"unique_id": "UNIQUE_ID"}
+# Text outputs that describe the whole run: one text for a list execution (the others are lists, one per item).
+JOINED_OUTPUTS = ("task_ids", "urls", "failures")
 
 # The "if some images fail" input every node with the image outputs gets (see PackNode.__init_subclass__).
 ON_FAILURE = "if_some_images_fail"
@@ -64,6 +67,16 @@ def _with_failure_option(input_types: Any) -> classmethod:
 class PackNode:
     """Base of the pack's nodes (classic ComfyUI node contract).
 
+    Lists: a node declares ``INPUT_IS_LIST``, so a list of N inputs (from RebatchImages, a folder loader…) reaches
+    one ``execute`` instead of N separate calls. ``execute`` splits the lists into one input set per item with
+    ComfyUI's own rule (a shorter list repeats its last value), runs the node's ``run`` for each, and
+    ``list_run`` makes their tasks one run: one spending-guard check over all items before any request, one
+    status line and progress bar, one ``failures`` text, results in item order. Outputs are lists
+    (``OUTPUT_IS_LIST``), one entry per item, so pictures of different sizes stay apart and SaveImage / Preview
+    save each; task_ids, urls and failures are one text for the whole run. A node fed no list gets one item and
+    returns lists of one, which downstream nodes see exactly as before. A value that is not a list (a direct call,
+    a test) counts as one item.
+
     ComfyUI calls ``execute``, which takes the options every node shares (today: "if some images fail") out of
     the inputs and calls the node's own ``run`` with the rest. Why not a parameter of each ``run``: the option
     is the same on every image node, and the Runner (not the node) acts on it, so it travels in a context
@@ -80,23 +93,46 @@ class PackNode:
     RETURN_NAMES: tuple[str, ...] = IMAGE_OUTPUT_NAMES
     OUTPUT_TOOLTIPS: tuple[str, ...] = IMAGE_OUTPUT_TOOLTIPS
     DESCRIPTION = ""
+    INPUT_IS_LIST = True  # a node that must run once per item (FaceChain training) sets False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         own = cls.__dict__.get("INPUT_TYPES")
         if isinstance(own, classmethod):
             cls.INPUT_TYPES = _with_failure_option(own)
+        if cls.INPUT_IS_LIST:
+            cls.OUTPUT_IS_LIST = tuple(name not in JOINED_OUTPUTS for name in cls.RETURN_NAMES)
+        else:
+            cls.OUTPUT_IS_LIST = tuple(False for _ in cls.RETURN_NAMES)
 
     @classmethod
     def INPUT_TYPES(cls) -> dict[str, Any]:
         raise NotImplementedError
 
     async def execute(self, **inputs: Any) -> Any:
-        with run_options(inputs.pop(ON_FAILURE, STOP_GRAPH)) as options:
-            outputs = await self.run(**inputs)
-        # run() returns image_outputs()' four values; a run that already returns all five is left as it is.
+        if not self.INPUT_IS_LIST:
+            with run_options(inputs.pop(ON_FAILURE, STOP_GRAPH)) as options:
+                return self._complete(await self.run(**inputs), options.failures_text())
+        items = list_items(inputs)
+        with run_options(items[0].pop(ON_FAILURE, STOP_GRAPH)) as options:
+            for item in items[1:]:
+                item.pop(ON_FAILURE, None)
+            if len(items) == 1:
+                outputs = [await self.run(**items[0])]
+            else:
+                outputs = await run_items(self.run, items)
+        done = [self._complete(o, options.failures_text()) for o in outputs if o is not None]
+        if not done:
+            raise ValueError(f"{self.DISPLAY_NAME}: the service returned no images")
+        return tuple(
+            [o[i] for o in done] if as_list else "\n".join(str(o[i]) for o in done if o[i] != "")
+            for i, as_list in enumerate(self.OUTPUT_IS_LIST)
+        )
+
+    def _complete(self, outputs: Any, failures: str) -> Any:
+        """run() returns image_outputs()' four values: add the failures text (the whole run's, once)."""
         if tuple(self.RETURN_TYPES) == IMAGE_OUTPUTS and len(outputs) == len(IMAGE_OUTPUTS) - 1:
-            return (*outputs, options.failures_text())
+            return (*outputs, failures)
         return outputs
 
     async def run(self, **inputs: Any) -> Any:
@@ -112,6 +148,8 @@ class PackNode:
         """ComfyUI calls this when the graph is queued, before any node runs: a bad widget on any pack node
         refuses the whole graph, so no earlier paid node runs for nothing. Taking **values makes ComfyUI skip
         its own combo and range checks, so ``check_declared`` repeats them."""
+        # With INPUT_IS_LIST ComfyUI passes each widget as a one-item list and a linked input as (None,).
+        values = {k: single(v) for k, v in values.items()}
         known = {k: v for k, v in values.items() if isinstance(v, (str, int, float, bool))}
         try:
             cls.checked(known)
@@ -126,6 +164,20 @@ class PackNode:
         check_declared(check, cls.INPUT_TYPES(), values)
         cls.check_widgets(check, values)
         return check
+
+
+def single(value: Any) -> Any:
+    """The value of a one-item list (how ComfyUI passes a widget to a list node at queue time), else the value."""
+    return value[0] if isinstance(value, (list, tuple)) and len(value) == 1 else value
+
+
+def list_items(inputs: dict[str, Any]) -> list[dict[str, Any]]:
+    """ComfyUI's mapping of list inputs to calls: item i takes each input's i-th value, or its last when the list is
+    shorter (a widget is a list of one, so it applies to every item). An empty list counts as not connected."""
+    lists = {k: list(v) if isinstance(v, (list, tuple)) else [v] for k, v in inputs.items()}
+    lists = {k: v for k, v in lists.items() if v}
+    count = max((len(v) for v in lists.values()), default=1)
+    return [{k: v[min(i, len(v) - 1)] for k, v in lists.items()} for i in range(count)]
 
 
 def seed_input(note: str = "") -> tuple[str, dict[str, Any]]:

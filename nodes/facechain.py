@@ -132,6 +132,7 @@ class FaceChainTrain(PackNode):
     )
     RETURN_TYPES = ("STRING",)
     RETURN_NAMES = ("resource_id",)
+    INPUT_IS_LIST = False  # one training per photo set: ComfyUI calls it once per list item
     OUTPUT_TOOLTIPS = ("The trained likeness's resource id (keep it: it can be re-used without re-training).",)
 
     @classmethod

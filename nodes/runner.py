@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import copy
 import functools
+import logging
 import time
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -22,7 +23,7 @@ from typing import Any
 
 import torch
 
-from . import comfy_bridge
+from . import comfy_bridge, list_run, reuse
 from .client import (
     USER_STOP,
     DashScopeClient,
@@ -35,6 +36,7 @@ from .client import (
     Progress,
     ResultSlot,
     TaskCanceledError,
+    TaskFailedError,
     TaskOutcome,
     TaskTimeoutError,
     load_settings,
@@ -44,6 +46,8 @@ from .client import ImageRef as ImageRef  # nodes put it in their bodies; the cl
 from .images import Encoded, decode_image_u8
 from .models import ModelSpec
 from .task_journal import record_created, record_final
+
+log = logging.getLogger("comfyui_dashscope")
 
 # The pack's own worker threads: waiting on the service must not use up asyncio's small default pool
 # (min(32, cores + 4) threads), which ComfyUI and other packs share.
@@ -67,6 +71,7 @@ class JobResult:
     # Set on the stand-in of a job that failed when the node continues with the images that succeeded: the
     # stand-in keeps the results aligned with the node's inputs, so a node's own post-processing still pairs them.
     error: BaseException | None = None
+    reused: bool = False  # fetched from an earlier task of the same request (see ``reuse``): not paid again
 
     @property
     def task_id(self) -> str:
@@ -219,6 +224,7 @@ class Runner:
         self.status: comfy_bridge.NodeStatus | None = None
         self._states: list[Progress] = []
         self._task_ids: list[str] = []
+        self._failed = 0
 
     def _cancelled(self) -> bool:
         return self.status.cancelled() if self.status is not None else comfy_bridge.interrupted()
@@ -236,28 +242,29 @@ class Runner:
         self._states[index] = Progress("uploading")
         return client.prepare(job.spec, job.body, self._cancelled)
 
-    def _task(self, client: DashScopeClient, index: int, job: Job, request: Prepared) -> TaskOutcome:
+    def _task(self, client: DashScopeClient, index: int, job: Job, request: Prepared, fp: str) -> TaskOutcome:
+        def journal(task_id: str) -> None:
+            # The journal gets the task the moment its id is known: after a crash it is still findable (and reused).
+            if not self._task_ids[index]:
+                self._task_ids[index] = task_id
+                record_created(task_id, job.spec.name, self.node_name, fp)
+
         def report(progress: Progress) -> None:
             self._states[index] = progress
-            if progress.task_id and not self._task_ids[index]:
-                # The journal gets the task the moment its id is known: after a crash it is still findable.
-                self._task_ids[index] = progress.task_id
-                record_created(progress.task_id, job.spec.name, self.node_name)
+            if progress.task_id:
+                journal(progress.task_id)
 
         try:
             outcome = client.run(job.spec, request, cancelled=self._cancelled, on_progress=report)
         except BaseException as exc:
             task_id = self._task_ids[index] or getattr(exc, "task_id", "")
             if task_id:
-                if not self._task_ids[index]:
-                    record_created(task_id, job.spec.name, self.node_name)
+                journal(task_id)
                 # The last status the service reported (FAILED, or PENDING / RUNNING when the wait ended early).
                 record_final(task_id, self._states[index].stage, getattr(exc, "code", "") or type(exc).__name__)
             raise
         if outcome.task_id:
-            if not self._task_ids[index]:
-                self._task_ids[index] = outcome.task_id
-                record_created(outcome.task_id, job.spec.name, self.node_name)
+            journal(outcome.task_id)
             record_final(outcome.task_id, "SUCCEEDED")
         return outcome
 
@@ -286,6 +293,24 @@ class Runner:
                 "Stopped by the user; the task was left alone at the service.", code=USER_STOP, task_id=task_id
             ) from None
 
+    def _reuse(self, client: DashScopeClient, index: int, task_id: str, waiting: bool) -> TaskOutcome | None:
+        """The outcome of an earlier task of the same request, or None when it must be paid anew: the service no
+        longer knows it (expired, another key) or cancelled it."""
+        try:
+            outcome = self._await_task(client, index, task_id)
+        except (TaskFailedError, TaskCanceledError) as exc:
+            if exc.code not in ("TaskUnknown", "Canceled"):
+                if waiting:
+                    record_final(task_id, self._states[index].stage, exc.code)
+                raise
+            log.warning("DashScope %s: earlier task %s is %s at the service; paying for a new one", self.node_name,
+                        task_id, exc.code)
+            self._task_ids[index] = ""
+            return None
+        if waiting:
+            record_final(task_id, "SUCCEEDED")
+        return outcome
+
     def _collect(self, client: DashScopeClient, index: int, outcome: TaskOutcome, collect: Collector) -> JobResult:
         self._states[index] = Progress("downloading", outcome.task_id)
 
@@ -297,22 +322,45 @@ class Runner:
         return result
 
     async def run(self, jobs: list[Job], collect: Collector | None = None) -> list[JobResult]:
-        """Run every job (upload, task, download); the results are in the jobs' order."""
+        """Run every job (upload, task, download); the results are in the jobs' order. Inside a list execution
+        (``list_run``) the jobs join those of the other items and run with them."""
         if not jobs:
             raise ValueError("no jobs")
+        joined = await list_run.park(self, jobs, collect, fetch=False)
+        return joined if joined is not None else await self.run_all(jobs, [collect] * len(jobs))
+
+    async def run_all(self, jobs: list[Job], collects: Sequence[Collector | None]) -> list[JobResult]:
+        """Run jobs that may come from several list items (each with its collector), as one run."""
         client = self._client()
         check_spending(self.node_name, jobs, client.settings.max_images_per_run)
         loop = asyncio.get_running_loop()
         gate = asyncio.Semaphore(max(client.settings.max_concurrent, 1))
+        fps = reuse.fingerprints(client.settings.base_url, jobs)
+        earlier = (
+            reuse.earlier_tasks(fps, [job.spec.sync for job in jobs])
+            if client.settings.reuse_results
+            else [None] * len(jobs)
+        )
+        reused = [False] * len(jobs)
 
         async def one(index: int) -> JobResult:
-            job = jobs[index]
-            request = await loop.run_in_executor(_WORKERS, self._prepare, client, index, job)
-            async with gate:
-                outcome = await loop.run_in_executor(_WORKERS, self._task, client, index, job, request)
-            return await loop.run_in_executor(
-                _WORKERS, self._collect, client, index, outcome, collect or reader_for(job.spec)
+            job, outcome = jobs[index], None
+            if earlier[index] is not None:
+                what, task_id = earlier[index]
+                async with gate:
+                    outcome = await loop.run_in_executor(
+                        _WORKERS, self._reuse, client, index, task_id, what == reuse.WAIT
+                    )
+                reused[index] = outcome is not None
+            if outcome is None:
+                request = await loop.run_in_executor(_WORKERS, self._prepare, client, index, job)
+                async with gate:
+                    outcome = await loop.run_in_executor(_WORKERS, self._task, client, index, job, request, fps[index])
+            result = await loop.run_in_executor(
+                _WORKERS, self._collect, client, index, outcome, collects[index] or reader_for(job.spec)
             )
+            result.reused = reused[index]
+            return result
 
         return await self._all(len(jobs), one, [job.spec.price_cny for job in jobs])
 
@@ -320,6 +368,10 @@ class Runner:
         """The results of existing tasks, waiting for unfinished ones. Only queries: no task is created."""
         if not task_ids:
             raise ValueError("no task ids")
+        joined = await list_run.park(self, task_ids, collect, fetch=True)
+        return joined if joined is not None else await self.fetch_all(list(task_ids), [collect] * len(task_ids))
+
+    async def fetch_all(self, task_ids: Sequence[str], collects: Sequence[Collector]) -> list[JobResult]:
         client = self._client()
         loop = asyncio.get_running_loop()
         gate = asyncio.Semaphore(max(client.settings.max_concurrent, 1))
@@ -327,7 +379,7 @@ class Runner:
         async def one(index: int) -> JobResult:
             async with gate:
                 outcome = await loop.run_in_executor(_WORKERS, self._await_task, client, index, task_ids[index])
-            return await loop.run_in_executor(_WORKERS, self._collect, client, index, outcome, collect)
+            return await loop.run_in_executor(_WORKERS, self._collect, client, index, outcome, collects[index])
 
         return await self._all(len(task_ids), one, None)
 
@@ -338,12 +390,14 @@ class Runner:
         self.status = comfy_bridge.NodeStatus(self.unique_id, asyncio.get_running_loop())
         self._states = [Progress("waiting") for _ in range(count)]
         self._task_ids = ["" for _ in range(count)]
+        self._failed = 0
         started = time.monotonic()
         tasks = [asyncio.ensure_future(one(index)) for index in range(count)]
         # Even when one job fails, the others run to the end: their tasks are paid for. Status ticks each second.
         pending = set(tasks)
         while pending:
             _, pending = await asyncio.wait(pending, timeout=1.0)
+            self._failed = sum(1 for t in tasks if t.done() and t.exception() is not None)
             self._show(time.monotonic() - started)
         options = current_options()
         errors = [task.exception() for task in tasks if task.exception() is not None]
@@ -403,28 +457,8 @@ class Runner:
     def _show(self, elapsed: float) -> None:
         if self.status is None:
             return
-        stages = [s.stage for s in self._states]
-        finished = stages.count("done")
-        total = len(stages)
-        labels = {
-            "waiting": "waiting for a free slot",
-            "uploading": "uploading inputs",
-            "submitting": "submitting",
-            "PENDING": "queued at DashScope",
-            "RUNNING": "running",
-            "SUSPENDED": "suspended at DashScope",
-            "downloading": "downloading results",
-        }
-        active = [s for s in self._states if s.stage != "done"]
-        if active:
-            head = labels.get(active[0].stage, active[0].stage)
-            line = f"{head} · {elapsed:.0f}s"
-            if total > 1:
-                line = f"{finished}/{total} done · " + line
-        else:
-            line = f"done · {elapsed:.0f}s"
-        self.status.text(line)
-        self.status.progress(finished, total)
+        self.status.text(progress_line(self._states, self._failed, elapsed))
+        self.status.progress(sum(1 for s in self._states if s.stage == "done") + self._failed, len(self._states))
 
     def _done(self, results: list[JobResult], elapsed: float, prices: list[float | None] | None) -> None:
         if self.status is None:
@@ -452,7 +486,7 @@ class Runner:
             # Task ids, not result URLs: a signed URL is a credential to the paid image and stays out of errors.
             done = [r.task_id for r in results if r.task_id]
             extra = f" {len(results)} of {total} tasks succeeded"
-            extra += f" (task ids: {', '.join(done)})." if done else "."
+            extra += f" (task ids: {id_list(done)})." if done else "."
             if results:
                 extra += (
                     " They are in the task journal; the DashScope Task Result node fetches them, or set "
@@ -465,8 +499,47 @@ class Runner:
         raise first
 
 
+STAGE_LABELS = {
+    "waiting": "waiting for a free slot",
+    "uploading": "uploading inputs",
+    "submitting": "submitting",
+    "PENDING": "queued at DashScope",
+    "RUNNING": "running",
+    "SUSPENDED": "suspended at DashScope",
+    "downloading": "downloading results",
+}
+# Status lines and errors name at most this many task ids; the task_ids output and the journal hold them all.
+SHOWN_IDS = 4
+
+
+def id_list(ids: Sequence[str]) -> str:
+    shown = ", ".join(ids[:SHOWN_IDS])
+    return shown if len(ids) <= SHOWN_IDS else f"{shown} and {len(ids) - SHOWN_IDS} more (all in the task journal)"
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds:.0f} s" if seconds < 90 else f"{(seconds + 59) // 60:.0f} min"
+
+
+def progress_line(states: Sequence[Progress], failed: int, elapsed: float) -> str:
+    """While a run goes on: what the first unfinished job does; with several jobs, first a count and the time
+    left, e.g. "57 of 200 · 2 failed · about 3 min left" (from the pace so far)."""
+    finished = sum(1 for s in states if s.stage == "done")
+    active = [s for s in states if s.stage != "done"]
+    line = f"{STAGE_LABELS.get(active[0].stage, active[0].stage) if active else 'done'} · {elapsed:.0f}s"
+    if len(states) <= 1:
+        return line
+    head = f"{finished} of {len(states)}"
+    if failed:
+        head += f" · {failed} failed"
+    ended = finished + failed
+    if 0 < ended < len(states):
+        head += f" · about {_duration(elapsed / ended * (len(states) - ended))} left"
+    return head + "\n" + line
+
+
 def done_line(results: list[JobResult], elapsed: float, prices: list[float | None] | None) -> str:
-    """The node's final status: images (billed), failures, list price, time, task ids."""
+    """The node's final status: images (billed), failures, results reused, list price, time, task ids."""
     images = sum(len(r.images) for r in results)
     codes = [getattr(r.error, "code", "") or type(r.error).__name__ for r in results if r.error is not None]
     codes += [slot.code or "Failed" for r in results for slot in r.failed]
@@ -474,14 +547,18 @@ def done_line(results: list[JobResult], elapsed: float, prices: list[float | Non
     if codes:
         lines.append(f"{images} of {images + len(codes)} · {len(codes)} failed ({', '.join(sorted(set(codes)))})")
     parts = [f"{images} image{'' if images == 1 else 's'}"] if images else ["done"]
+    reused = sum(1 for r in results if r.reused)
+    if reused:
+        parts.append(f"reused {reused} paid result{'' if reused == 1 else 's'}")
+    paid = [(r, p) for r, p in zip(results, prices or [], strict=False) if r.images and not r.reused]
     if prices is None:
         parts.append("fetched, no new task")
-    elif images and all(p is not None for r, p in zip(results, prices, strict=True) if r.images):
-        cost = sum(len(r.images) * p for r, p in zip(results, prices, strict=True) if r.images and p is not None)
+    elif paid and all(p is not None for _, p in paid):
+        cost = sum(len(r.images) * p for r, p in paid if p is not None)
         parts.append(f"about ¥{cost:.2f} at list price")
     parts.append(f"{elapsed:.1f}s")
     lines.append(" · ".join(parts))
-    ids = ", ".join(r.task_id for r in results if r.task_id and r.error is None)
+    ids = [r.task_id for r in results if r.task_id and r.error is None]
     if ids:
-        lines.append(f"task: {ids}")
+        lines.append(f"task: {id_list(ids)}")
     return "\n".join(lines)

@@ -70,6 +70,7 @@ function renderPanel() {
   const timeout = el("input", { type: "number", min: "5", max: "600", style: field });
   const concurrent = el("input", { type: "number", min: "1", max: "32", style: field });
   const maxImages = el("input", { type: "number", min: "1", max: "1000", style: field });
+  const reuse = el("input", { type: "checkbox" });
 
   const show = (view) => {
     status.textContent = view.key_set
@@ -83,6 +84,7 @@ function renderPanel() {
     timeout.value = view.request_timeout;
     concurrent.value = view.max_concurrent;
     maxImages.value = view.max_images_per_run;
+    reuse.checked = view.reuse_results !== false;
   };
   const say = (text, ok) => {
     message.textContent = text;
@@ -117,6 +119,7 @@ function renderPanel() {
       request_timeout: Number(timeout.value),
       max_concurrent: Number(concurrent.value),
       max_images_per_run: Number(maxImages.value),
+      reuse_results: reuse.checked,
     };
     // A key typed in the key field travels with the base URL: a custom host keeps a key only if it comes with it.
     if (key.value) payload.api_key = key.value;
@@ -144,6 +147,8 @@ function renderPanel() {
     row("Request timeout (seconds)", timeout),
     row("Maximum concurrent tasks per node", concurrent),
     row("Most images per node run (spending guard; a run that could bill more is refused before any request)", maxImages),
+    el("label", { style: { display: "flex", gap: "6px", alignItems: "center", margin: "6px 0" } }, reuse,
+      "Reuse paid results: the same request within 24 h is fetched from its earlier task, not paid again"),
     el("div", { style: { display: "flex", gap: "8px", marginTop: "8px" } }, saveRest, test),
     message,
   );
