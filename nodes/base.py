@@ -121,12 +121,17 @@ class PackNode:
                 outputs = [await self.run(**items[0])]
             else:
                 outputs = await run_items(self.run, items)
-        done = [self._complete(o, options.failures_text()) for o in outputs if o is not None]
+        failures = options.failures_text()
+        done = [self._complete(o, failures) for o in outputs if o is not None]
         if not done:
             raise ValueError(f"{self.DISPLAY_NAME}: the service returned no images")
         return tuple(
-            [o[i] for o in done] if as_list else "\n".join(str(o[i]) for o in done if o[i] != "")
-            for i, as_list in enumerate(self.OUTPUT_IS_LIST)
+            [o[i] for o in done]
+            if as_list
+            else failures
+            if name == "failures"
+            else "\n".join(str(o[i]) for o in done if o[i] != "")
+            for i, (as_list, name) in enumerate(zip(self.OUTPUT_IS_LIST, self.RETURN_NAMES, strict=True))
         )
 
     def _complete(self, outputs: Any, failures: str) -> Any:

@@ -14,6 +14,7 @@ import contextlib
 import copy
 import functools
 import logging
+import os
 import time
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -52,6 +53,9 @@ log = logging.getLogger("comfyui_dashscope")
 # The pack's own worker threads: waiting on the service must not use up asyncio's small default pool
 # (min(32, cores + 4) threads), which ComfyUI and other packs share.
 _WORKERS = ThreadPoolExecutor(max_workers=32, thread_name_prefix="dashscope")
+# Encoding is CPU work: one thread per core does it as fast as 32 would, and keeps its scratch buffers in a few
+# malloc arenas instead of one per thread (a list of hundreds of photos otherwise leaves hundreds of MB resident).
+_ENCODERS = ThreadPoolExecutor(max_workers=max(os.cpu_count() or 2, 1), thread_name_prefix="dashscope-encode")
 
 
 @dataclass
@@ -167,7 +171,7 @@ Collector = Callable[[TaskOutcome, Fetch], JobResult]
 async def encode_all(images: list[torch.Tensor], encode: Callable[[torch.Tensor], Encoded]) -> list[Encoded]:
     """Encode a batch in parallel on the pack's workers (PIL and torch release the GIL while they work)."""
     loop = asyncio.get_running_loop()
-    return list(await asyncio.gather(*(loop.run_in_executor(_WORKERS, encode, image) for image in images)))
+    return list(await asyncio.gather(*(loop.run_in_executor(_ENCODERS, encode, image) for image in images)))
 
 
 def make_client() -> DashScopeClient:
@@ -303,8 +307,12 @@ class Runner:
                 if waiting:
                     record_final(task_id, self._states[index].stage, exc.code)
                 raise
-            log.warning("DashScope %s: earlier task %s is %s at the service; paying for a new one", self.node_name,
-                        task_id, exc.code)
+            log.warning(
+                "DashScope %s: earlier task %s is %s at the service; paying for a new one",
+                self.node_name,
+                task_id,
+                exc.code,
+            )
             self._task_ids[index] = ""
             return None
         if waiting:
@@ -335,6 +343,7 @@ class Runner:
         check_spending(self.node_name, jobs, client.settings.max_images_per_run)
         loop = asyncio.get_running_loop()
         gate = asyncio.Semaphore(max(client.settings.max_concurrent, 1))
+        ahead = asyncio.Semaphore(2 * max(client.settings.max_concurrent, 1))
         fps = reuse.fingerprints(client.settings.base_url, jobs)
         earlier = (
             reuse.earlier_tasks(fps, [job.spec.sync for job in jobs])
@@ -353,9 +362,13 @@ class Runner:
                     )
                 reused[index] = outcome is not None
             if outcome is None:
-                request = await loop.run_in_executor(_WORKERS, self._prepare, client, index, job)
-                async with gate:
+                async with ahead:  # uploads run a few jobs ahead of the tasks, not all at once at the start
+                    request = await loop.run_in_executor(_WORKERS, self._prepare, client, index, job)
+                    await gate.acquire()
+                try:
                     outcome = await loop.run_in_executor(_WORKERS, self._task, client, index, job, request, fps[index])
+                finally:
+                    gate.release()
             result = await loop.run_in_executor(
                 _WORKERS, self._collect, client, index, outcome, collects[index] or reader_for(job.spec)
             )

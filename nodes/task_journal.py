@@ -200,7 +200,9 @@ def read_tasks(path: Path | None = None) -> list[dict[str, Any]]:
         if "model" in entry:  # the creation line (or a compacted line)
             task.update({k: v for k, v in entry.items() if isinstance(v, str)})
         else:
-            task.update(status=_text(entry.get("status")), updated=_text(entry.get("time")), code=_text(entry.get("code")))
+            task.update(
+                status=_text(entry.get("status")), updated=_text(entry.get("time")), code=_text(entry.get("code"))
+            )
     if skipped:
         log.warning("DashScope task journal %s: skipped %d unreadable or over-long line(s)", path, skipped)
     return list(tasks.values())

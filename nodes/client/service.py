@@ -8,12 +8,11 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import Callable
 from typing import Any, Protocol
 
 from . import finetune, results, tasks
 from .errors import AmbiguousRequestError, DashScopeError, NetworkError, PackError
-from .pacer import pacer_for
+from .pacer import ModelPacer, pacer_for
 from .recovery import IN_FLIGHT, Recovery, recover_task
 from .request_images import Prepared, prepare
 from .settings import Settings, url_host
@@ -73,7 +72,7 @@ class DashScopeClient:
         """Put the body's input images in place (data URI or upload); no task slot is needed for this."""
         return prepare(self.upload, spec.name, spec.data_uri, body, cancelled)
 
-    def _pacer(self, spec: CallSpec):
+    def _pacer(self, spec: CallSpec) -> ModelPacer:
         override = self.settings.model_limits.get(spec.name, {})
         qps = float(override.get("qps", spec.qps))
         concurrency = int(override.get("concurrency", spec.concurrency))
@@ -119,7 +118,7 @@ class DashScopeClient:
                 output = tasks.output_of(answer)
                 usage = answer.get("usage") if isinstance(answer.get("usage"), dict) else {}
                 return TaskOutcome("", str(answer.get("request_id") or ""), output, usage)
-            task_id = self._submit(spec, body, headers, take_turn, cancelled)
+            task_id = self._submit(spec, body, headers, pacer, cancelled)
             report(Progress("PENDING", task_id, time.monotonic() - started))
             key = (self.settings.base_url, spec.name)
             outcome = tasks.wait(
@@ -143,29 +142,34 @@ class DashScopeClient:
         spec: CallSpec,
         body: dict[str, Any],
         headers: dict[str, str],
-        take_turn: Callable[[], None],
+        pacer: ModelPacer,
         cancelled: CancelCheck | None,
     ) -> str:
         """Create the task; after an ambiguous failure, find it in the task list instead (never re-sent)."""
         key = (self.settings.base_url, spec.name)
         sent_at = time.time()
+        turns: list[list[float]] = []
 
         def turn_then_send() -> None:
             nonlocal sent_at
-            take_turn()
+            turns.append(pacer.wait_for_submit_turn(cancelled))
             sent_at = time.time()  # just before this try goes out: the lost task cannot be older
 
         with IN_FLIGHT.sending(key):
             try:
-                task_id, _ = tasks.submit(
-                    self.transport,
-                    spec.path,
-                    body,
-                    headers=headers,
-                    cancelled=cancelled,
-                    successor=spec.successor,
-                    before_attempt=turn_then_send,
-                )
+                try:
+                    task_id, _ = tasks.submit(
+                        self.transport,
+                        spec.path,
+                        body,
+                        headers=headers,
+                        cancelled=cancelled,
+                        successor=spec.successor,
+                        before_attempt=turn_then_send,
+                    )
+                finally:
+                    for turn in turns:  # the service counted each try before its answer came
+                        pacer.settle(turn)
             except AmbiguousRequestError as lost:
                 task_id = recover_task(
                     self.transport, spec.name, sent_at, lost, cancelled=cancelled, policy=self.recovery
