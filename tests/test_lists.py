@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import io
 import json
+import threading
+import time
 
 import pytest
 import torch
 from PIL import Image
 
-from tests.conftest import node_inputs, run_list_node, submodule
+from tests.conftest import TEST_KEY, node_inputs, run_list_node, submodule
 
 NODE = "DashScopeImgBackground"
 MODEL = "wanx-background-generation-v2"
@@ -124,3 +126,47 @@ def test_every_image_node_returns_lists_of_pictures_and_one_text_per_run(pack):
         if tuple(cls.RETURN_TYPES) == base.IMAGE_OUTPUTS:
             assert cls.INPUT_IS_LIST, cls.__name__
             assert tuple(cls.OUTPUT_IS_LIST) == (True, True, False, False, False), cls.__name__
+
+
+def test_task_queries_share_one_window_per_account_across_nodes(pack, fast, monkeypatch):
+    """Every status query books a turn in the account's window (20 per second), whichever node or graph polls."""
+    pacer = submodule(pack, "nodes.client.pacer")
+    window = pacer.query_window(fast.base_url, TEST_KEY)
+    assert window is pacer.query_window(fast.base_url, TEST_KEY) and window.allowed == 20
+    assert pacer.query_window(fast.base_url, "sk-another-account") is not window
+    booked = []
+    original = window.book
+    monkeypatch.setattr(window, "book", lambda *a, **k: booked.append(1) or original(*a, **k))
+    run_list_node(pack, NODE, **_inputs(pack, foreground=_foregrounds(3)))
+    assert len(booked) == fast.count("poll") > 0
+
+
+def test_the_window_never_grants_more_than_allowed_in_any_second(pack):
+    pacer = submodule(pack, "nodes.client.pacer")
+    window = pacer.SlidingWindow(5, 1.0)
+    times: list[float] = []
+    lock = threading.Lock()
+
+    def take() -> None:
+        booking = window.book()
+        with lock:
+            times.append(booking[0])
+
+    workers = [threading.Thread(target=take) for _ in range(8)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    times.sort()
+    assert all(later - earlier >= 1.0 for earlier, later in zip(times, times[5:], strict=False))
+
+
+def test_a_submit_turn_counts_from_its_answer(pack):
+    """The next turn is measured from when the answer came (the service counted the submit by then)."""
+    pacer = submodule(pack, "nodes.client.pacer").ModelPacer(qps=1, concurrency=1)
+    booking = pacer.wait_for_submit_turn()
+    time.sleep(0.3)  # the answer takes 0.3 s
+    pacer.settle(booking)
+    answered = time.monotonic()
+    pacer.wait_for_submit_turn()
+    assert time.monotonic() - answered >= 1.0
