@@ -464,7 +464,7 @@ class Bench:
         row(
             f"11. {count} photos, process killed halfway, then queued again",
             f"{before} tasks before the kill, {created} created in all; second run {figures['wall']:.1f} s, "
-            f"{figures['images']} images: {figures['status'].splitlines()[-1] if figures['status'] else ''}",
+            f"{figures['images']} images: '{_summary(figures['status'])}'",
             f"{count} tasks in all",
             created == count and figures["images"] == count,
         )
@@ -488,6 +488,11 @@ class Bench:
             "refused, 0 tasks",
             "would bill up to" in message and created == 0 and sent == 0,
         )
+
+
+def _summary(status: str) -> str:
+    """The line of a node's final status that counts images, reuse and price."""
+    return next((line for line in status.splitlines() if " image" in line), status)
 
 
 def _free_port() -> int:

@@ -215,8 +215,14 @@ def image_outputs(results: Sequence[JobResult]) -> tuple[torch.Tensor, torch.Ten
     pairs = [pair for result in results for pair in result.images]
     if not pairs:
         raise ValueError("the service returned no images")
-    images = batch_images([rgb for rgb, _ in pairs])
-    masks = batch_masks([alpha for _, alpha in pairs], images.shape[2], images.shape[1])
+    [(rgb, alpha)] = pairs if len(pairs) == 1 else [(None, None)]
+    if rgb is not None and rgb.dtype == torch.float32 and rgb.shape[-1] == 3:
+        # One image, already float (decoded in place as it arrived): the output is that tensor, not a copy.
+        images = rgb.unsqueeze(0)
+        masks = alpha.unsqueeze(0) if alpha is not None else torch.ones((1, rgb.shape[0], rgb.shape[1]))
+    else:
+        images = batch_images([rgb for rgb, _ in pairs])
+        masks = batch_masks([alpha for _, alpha in pairs], images.shape[2], images.shape[1])
     task_ids = "\n".join(r.task_id for r in results if r.task_id and r.error is None)
     urls = "\n".join(u for r in results for u in r.urls)
     return images, masks, task_ids, urls

@@ -16,13 +16,14 @@ Synchronous models (wan2.6, Qwen-Image) return no task id and keep nothing at th
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from typing import Any, Protocol
 
 from .client import ImageRef
-from .task_journal import GONE, still_kept, tasks_by_fingerprint
+from .task_journal import GONE, still_kept
 
 REUSE = "reuse"  # the service holds its result: fetch it
 WAIT = "wait"  # still on its way: wait for it
@@ -45,23 +46,52 @@ def _canonical(value: Any) -> Any:
     return value
 
 
+def request_hash(service: str, job: Request) -> str:
+    """The fingerprint of one request before numbering (reads, so encodes, its input pictures)."""
+    text = json.dumps(
+        {"service": service, "model": job.spec.name, "path": job.spec.path, "body": _canonical(job.body)},
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+        default=str,
+    )
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def numbered(base: str, repeat: int) -> str:
+    """The fingerprint of the ``repeat``-th (from 0) identical request of a run."""
+    return base if repeat == 0 else hashlib.sha256(f"{base}#{repeat}".encode()).hexdigest()
+
+
 def fingerprints(service: str, jobs: Sequence[Request]) -> list[str]:
     """One fingerprint per job, in order; repeats of one request are numbered (see the module's note)."""
     seen: dict[str, int] = {}
     found = []
     for job in jobs:
-        text = json.dumps(
-            {"service": service, "model": job.spec.name, "path": job.spec.path, "body": _canonical(job.body)},
-            sort_keys=True,
-            separators=(",", ":"),
-            ensure_ascii=False,
-            default=str,
-        )
-        base = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        repeat = seen.get(base, 0)
-        seen[base] = repeat + 1
-        found.append(base if repeat == 0 else hashlib.sha256(f"{base}#{repeat}".encode()).hexdigest())
+        base = request_hash(service, job)
+        found.append(numbered(base, seen.get(base, 0)))
+        seen[base] = seen.get(base, 0) + 1
     return found
+
+
+class Numbering:
+    """Numbers the repeats of a run's requests in job order while their hashes finish in any order (each job hashes
+    its own request just before it is sent)."""
+
+    def __init__(self, count: int):
+        self._done = [asyncio.Event() for _ in range(count)]
+        self._seen: dict[str, int] = {}
+
+    async def number(self, index: int, hashing: Awaitable[str]) -> str:
+        try:
+            base = await hashing
+            if index:
+                await self._done[index - 1].wait()
+            repeat = self._seen.get(base, 0)
+            self._seen[base] = repeat + 1
+            return numbered(base, repeat)
+        finally:
+            self._done[index].set()  # even when hashing failed: the next job must not wait forever
 
 
 def decision(task: dict[str, Any] | None) -> str | None:
@@ -74,15 +104,9 @@ def decision(task: dict[str, Any] | None) -> str | None:
     return None if status in GONE else WAIT
 
 
-def earlier_tasks(fps: Sequence[str], skip: Sequence[bool]) -> list[tuple[str, str] | None]:
-    """For each fingerprint: (decision, task id) of a journal task that answers it, or None. The journal is read
-    once per run; ``skip`` marks the requests that cannot be reused (synchronous models)."""
-    if all(skip):
-        return [None] * len(fps)
-    journal = tasks_by_fingerprint()
-    found: list[tuple[str, str] | None] = []
-    for fp, leave in zip(fps, skip, strict=True):
-        task = None if leave else journal.get(fp)
-        what = decision(task)
-        found.append((what, task["task_id"]) if what and task else None)
-    return found
+def earlier_task(journal: dict[str, dict[str, Any]], fp: str) -> tuple[str, str] | None:
+    """(REUSE or WAIT, task id) of the journal's task for this fingerprint, or None: pay for a new one.
+    ``journal`` is ``task_journal.tasks_by_fingerprint()``, read once per run."""
+    task = journal.get(fp)
+    what = decision(task)
+    return (what, task["task_id"]) if what and task else None

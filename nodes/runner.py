@@ -44,9 +44,9 @@ from .client import (
     successful_urls,
 )
 from .client import ImageRef as ImageRef  # nodes put it in their bodies; the client resolves it
-from .images import Encoded, decode_image_u8
+from .images import Encoded, decode_image_u8, to_float
 from .models import ModelSpec
-from .task_journal import record_created, record_final
+from .task_journal import record_created, record_final, tasks_by_fingerprint
 
 log = logging.getLogger("comfyui_dashscope")
 
@@ -68,7 +68,8 @@ class Job:
 class JobResult:
     outcome: TaskOutcome
     urls: list[str] = field(default_factory=list)
-    # Decoded results as uint8 (rgb [H, W, 3], alpha [H, W] or None); images.to_float converts one.
+    # Decoded results (rgb [H, W, 3], alpha [H, W] or None): uint8, or float when it is the job's only image;
+    # images.to_float converts one.
     images: list[tuple[torch.Tensor, torch.Tensor | None]] = field(default_factory=list)
     failed: list[ResultSlot] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
@@ -172,6 +173,36 @@ async def encode_all(images: list[torch.Tensor], encode: Callable[[torch.Tensor]
     """Encode a batch in parallel on the pack's workers (PIL and torch release the GIL while they work)."""
     loop = asyncio.get_running_loop()
     return list(await asyncio.gather(*(loop.run_in_executor(_ENCODERS, encode, image) for image in images)))
+
+
+def _image_refs_in(value: Any) -> Iterator[ImageRef]:
+    if isinstance(value, ImageRef):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _image_refs_in(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _image_refs_in(item)
+
+
+class _Pictures:
+    """Which jobs still need each input picture: one sent by every job that carries it is released (its encoded
+    bytes dropped), so a long list holds only the pictures of the jobs about to be sent."""
+
+    def __init__(self, jobs: Sequence[Job]):
+        self._holders: dict[int, int] = {}
+        for job in jobs:
+            for ref in _image_refs_in(job.body):
+                self._holders[id(ref.encoded)] = self._holders.get(id(ref.encoded), 0) + 1
+
+    def sent(self, job: Job) -> None:
+        for ref in _image_refs_in(job.body):
+            key = id(ref.encoded)
+            self._holders[key] -= 1
+            release = getattr(ref.encoded, "release", None)
+            if self._holders[key] == 0 and release is not None:
+                release()
 
 
 def make_client() -> DashScopeClient:
@@ -326,6 +357,12 @@ class Runner:
             return client.download(url, cancelled=self._cancelled, task_id=outcome.task_id)
 
         result = collect(outcome, fetch)
+        if len(result.images) == 1:
+            # A job's only image is already its output (a list of photos, one task each): it becomes float here, as
+            # it arrives, and its uint8 copy goes; ``image_outputs`` then uses it as it is. Several images of a
+            # job stay uint8 (a quarter of the size) until they are written into one batch.
+            rgb, alpha = result.images[0]
+            result.images = [(to_float(rgb), None if alpha is None else to_float(alpha))]
         self._states[index] = Progress("done", outcome.task_id)
         return result
 
@@ -338,41 +375,50 @@ class Runner:
         return joined if joined is not None else await self.run_all(jobs, [collect] * len(jobs))
 
     async def run_all(self, jobs: list[Job], collects: Sequence[Collector | None]) -> list[JobResult]:
-        """Run jobs that may come from several list items (each with its collector), as one run."""
+        """Run jobs that may come from several list items (each with its collector), as one run.
+
+        Per job, a few jobs ahead of the tasks: encode its pictures, fingerprint the request, and either take an
+        earlier task of the same request from the journal (``reuse``) or upload and pay; the encoded pictures go
+        as soon as the request is sent."""
         client = self._client()
         check_spending(self.node_name, jobs, client.settings.max_images_per_run)
         loop = asyncio.get_running_loop()
         gate = asyncio.Semaphore(max(client.settings.max_concurrent, 1))
         ahead = asyncio.Semaphore(2 * max(client.settings.max_concurrent, 1))
-        fps = reuse.fingerprints(client.settings.base_url, jobs)
-        earlier = (
-            reuse.earlier_tasks(fps, [job.spec.sync for job in jobs])
-            if client.settings.reuse_results
-            else [None] * len(jobs)
-        )
-        reused = [False] * len(jobs)
+        reusing = client.settings.reuse_results and not all(job.spec.sync for job in jobs)
+        journal = await loop.run_in_executor(_WORKERS, tasks_by_fingerprint) if reusing else {}
+        numbering = reuse.Numbering(len(jobs))
+        pictures = _Pictures(jobs)
 
         async def one(index: int) -> JobResult:
-            job, outcome = jobs[index], None
-            if earlier[index] is not None:
-                what, task_id = earlier[index]
+            job, outcome, earlier, reused = jobs[index], None, None, False
+            async with ahead:  # encodes and uploads run a few jobs ahead of the tasks, not all at once
+                hashing = loop.run_in_executor(_ENCODERS, reuse.request_hash, client.settings.base_url, job)
+                fp = await numbering.number(index, hashing)
+                earlier = reuse.earlier_task(journal, fp) if reusing and not job.spec.sync else None
+                if earlier is None:
+                    request = await loop.run_in_executor(_WORKERS, self._prepare, client, index, job)
+                    pictures.sent(job)
+                    await gate.acquire()
+            if earlier is not None:
                 async with gate:
                     outcome = await loop.run_in_executor(
-                        _WORKERS, self._reuse, client, index, task_id, what == reuse.WAIT
+                        _WORKERS, self._reuse, client, index, earlier[1], earlier[0] == reuse.WAIT
                     )
-                reused[index] = outcome is not None
-            if outcome is None:
-                async with ahead:  # uploads run a few jobs ahead of the tasks, not all at once at the start
+                reused = outcome is not None
+                if outcome is None:  # the service no longer has it: pay for a new task
                     request = await loop.run_in_executor(_WORKERS, self._prepare, client, index, job)
                     await gate.acquire()
+                pictures.sent(job)
+            if outcome is None:
                 try:
-                    outcome = await loop.run_in_executor(_WORKERS, self._task, client, index, job, request, fps[index])
+                    outcome = await loop.run_in_executor(_WORKERS, self._task, client, index, job, request, fp)
                 finally:
                     gate.release()
             result = await loop.run_in_executor(
                 _WORKERS, self._collect, client, index, outcome, collects[index] or reader_for(job.spec)
             )
-            result.reused = reused[index]
+            result.reused = reused
             return result
 
         return await self._all(len(jobs), one, [job.spec.price_cny for job in jobs])
