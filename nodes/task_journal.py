@@ -42,8 +42,9 @@ FILE_NAME = "task-journal.jsonl"
 # 5000 tasks: a run over hundreds of photos is still found whole by ``reuse`` after a crash (about 230 bytes a task).
 KEEP = 5000
 COMPACT_BYTES = 2 * 1024 * 1024
-# Readers look at no more than this much of the file's end (more than a compacted journal ever holds).
-TAIL_BYTES = 4 * 1024 * 1024
+# Readers look at no more than this much of the file's end: all of a journal the pack wrote (it is compacted
+# past COMPACT_BYTES), only the end of one that grew otherwise.
+TAIL_BYTES = COMPACT_BYTES + 64 * 1024
 # A journal line is a few hundred bytes; a longer one was not written by the pack and is skipped.
 MAX_LINE = 4096
 # Statuses after which the service has nothing (more) to return for a task.
