@@ -119,31 +119,8 @@ class Bench:
     def _timed_batch(
         self, batch: torch.Tensor, t: float, flags: list[str], config: dict[str, Any]
     ) -> tuple[float, int]:
-        import socket
-        import urllib.request
-
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "tests.emulator",
-                "--port",
-                str(port),
-                "--key",
-                KEY,
-                "--task-seconds",
-                str(t),
-                *flags,
-            ],
-            cwd=REPO,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
+        server, base = self._emulator_process(t, flags)
         try:
-            base = server.stdout.readline().split()[-1]
             config_file = Path(tempfile.mkdtemp()) / "config.json"
             config_file.write_text(json.dumps(config))
             os.environ.update(DASHSCOPE_BASE_URL=base, DASHSCOPE_API_KEY=KEY, DASHSCOPE_PACK_CONFIG=str(config_file))
@@ -151,9 +128,7 @@ class Bench:
             started = time.monotonic()
             asyncio.run(self.similar(batch))
             ratio = (time.monotonic() - started) / t
-            request = urllib.request.Request(base + "/__emulator__/counts", headers={"Authorization": f"Bearer {KEY}"})
-            counts = json.loads(urllib.request.urlopen(request, timeout=10).read())["counts"]
-            return ratio, sum(counts.get("throttled", {}).values())
+            return ratio, sum(self._counts(base).get("throttled", {}).values())
         finally:
             server.terminate()
             server.wait(timeout=10)
