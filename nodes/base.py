@@ -215,8 +215,8 @@ def image_outputs(results: Sequence[JobResult]) -> tuple[torch.Tensor, torch.Ten
     pairs = [pair for result in results for pair in result.images]
     if not pairs:
         raise ValueError("the service returned no images")
-    [(rgb, alpha)] = pairs if len(pairs) == 1 else [(None, None)]
-    if rgb is not None and rgb.dtype == torch.float32 and rgb.shape[-1] == 3:
+    rgb, alpha = pairs[0]
+    if len(pairs) == 1 and rgb.dtype == torch.float32 and rgb.shape[-1] == 3:
         # One image, already float (decoded in place as it arrived): the output is that tensor, not a copy.
         images = rgb.unsqueeze(0)
         masks = alpha.unsqueeze(0) if alpha is not None else torch.ones((1, rgb.shape[0], rgb.shape[1]))

@@ -29,6 +29,8 @@ from .transport import CancelCheck, sleep_unless_cancelled, stop_if_cancelled
 _WINDOW = 1.0
 _MARGIN = 0.005
 QUEUE_AHEAD = 1
+# A booking that cannot be settled at its answer (a synchronous generation) counts from this much after its grant.
+SYNC_SLACK = 0.03
 # Task queries (GET /tasks/{id}) per second and account (the service's documented limit).
 QUERIES_PER_SECOND = 20
 
@@ -46,8 +48,11 @@ class SlidingWindow:
         with self._lock:
             self.allowed, self.window = max(int(allowed), 1), window
 
-    def book(self, cancelled: CancelCheck | None = None, what: str = "the request was sent") -> list[float]:
-        """Block until one more booking fits, then take it (never when Stop was pressed: nothing is booked)."""
+    def book(
+        self, cancelled: CancelCheck | None = None, what: str = "the request was sent", late: float = 0.0
+    ) -> list[float]:
+        """Block until one more booking fits, then take it (never when Stop was pressed: nothing is booked); the
+        booking counts from ``late`` seconds after now."""
         while True:
             with self._lock:
                 now = time.monotonic()
@@ -55,7 +60,7 @@ class SlidingWindow:
                 self._bookings = [b for b in self._bookings if now - b[0] < span]
                 if len(self._bookings) < self.allowed:
                     stop_if_cancelled(cancelled, f"{what}; nothing was sent")
-                    booking = [now]
+                    booking = [now + late]
                     self._bookings.append(booking)
                     return booking
                 wait = min(b[0] for b in self._bookings) + span - now
@@ -109,10 +114,10 @@ class ModelPacer:
             stop_if_cancelled(cancelled, "the task was submitted; nothing was sent")
             self._active += 1
 
-    def wait_for_submit_turn(self, cancelled: CancelCheck | None = None) -> list[float]:
+    def wait_for_submit_turn(self, cancelled: CancelCheck | None = None, late: float = 0.0) -> list[float]:
         """Block until one more submit fits in the rate window, then book it; ``settle`` the booking when the
         submit's answer arrives. A Stop pressed while it waited spends no turn on a paid request."""
-        return self.submits.book(cancelled, "the task was submitted")
+        return self.submits.book(cancelled, "the task was submitted", late)
 
     def settle(self, booking: list[float]) -> None:
         self.submits.settle(booking)

@@ -12,7 +12,7 @@ from typing import Any, Protocol
 
 from . import finetune, results, tasks
 from .errors import AmbiguousRequestError, DashScopeError, NetworkError, PackError
-from .pacer import ModelPacer, pacer_for
+from .pacer import SYNC_SLACK, ModelPacer, pacer_for
 from .recovery import IN_FLIGHT, Recovery, recover_task
 from .request_images import Prepared, prepare
 from .settings import Settings, url_host
@@ -98,7 +98,9 @@ class DashScopeClient:
         pacer = self._pacer(spec)
 
         def take_turn() -> None:
-            pacer.wait_for_submit_turn(cancelled)
+            # A synchronous call answers only when its images are made, so its turn cannot be settled at the answer:
+            # it is booked a little late instead (SYNC_SLACK), for the time the request takes to reach the service.
+            pacer.wait_for_submit_turn(cancelled, late=SYNC_SLACK)
 
         with pacer.slot(cancelled, on_wait=lambda: report(Progress("waiting"))):
             report(Progress("submitting"))
