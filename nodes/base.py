@@ -10,9 +10,10 @@ import torch
 from .client import InputError
 from .images import batch_images, batch_masks
 from .list_run import run_items
-from .models import MODELS
+from .models import MODELS, ModelSpec
 from .runner import CONTINUE, ON_FAILURE_CHOICES, STOP_GRAPH, JobResult, run_options
 from .validation import Check, check_declared
+from .widgets import unsent_notes, with_model_lists
 
 CATEGORY = "DashScope"
 SEED_MAX = 2147483647
@@ -47,17 +48,23 @@ ON_FAILURE_INPUT = (
 )
 
 
-def _with_failure_option(input_types: Any) -> classmethod:
-    """Wrap a node's INPUT_TYPES so that image nodes list the option last (also after a subclass's additions)."""
+def _completed_inputs(input_types: Any) -> classmethod:
+    """Wrap a node's INPUT_TYPES so that image nodes list the failure option last (also after a subclass's
+    additions), and the inputs of a node with a model choice say which models document them."""
     original = input_types.__func__
 
     def wrapped(cls: type[PackNode]) -> dict[str, Any]:
         inputs = original(cls)
+        if cls.MODEL_INPUTS:
+            inputs = with_model_lists(
+                inputs, cls.offered_rows(), cls.MODEL_INPUTS, cls.MODEL_PICKER, cls.MODEL_OVERRIDE
+            )
         if tuple(cls.RETURN_TYPES) == IMAGE_OUTPUTS:
             optional = dict(inputs.get("optional", {}))
             optional.pop(ON_FAILURE, None)
+            late = {name: optional.pop(name) for name in cls.LATE_INPUTS if name in optional}
             optional[ON_FAILURE] = ON_FAILURE_INPUT
-            inputs = {**inputs, "optional": optional}
+            inputs = {**inputs, "optional": {**optional, **late}}
         return inputs
 
     wrapped.__doc__ = original.__doc__
@@ -94,12 +101,22 @@ class PackNode:
     OUTPUT_TOOLTIPS: tuple[str, ...] = IMAGE_OUTPUT_TOOLTIPS
     DESCRIPTION = ""
     INPUT_IS_LIST = True  # a node that must run once per item (FaceChain training) sets False
+    # Optional inputs added after the "if some images fail" option: a saved UI workflow holds its widget values by
+    # position, so a widget added to an existing node goes last, and old workflows keep every value in place.
+    LATE_INPUTS: tuple[str, ...] = ()
+    # A node that offers several models names the input that picks one (and a free-text override of it, if any)
+    # and maps each input that feeds a row field to that field ({"width": "size", ...}). An input the chosen
+    # model's row does not document is hidden in the editor and not sent; the node's status says so when it
+    # held a value. Inputs not listed (the seed, which also drives ComfyUI's re-runs) always stay.
+    MODEL_PICKER = "model"
+    MODEL_OVERRIDE = ""
+    MODEL_INPUTS: dict[str, str] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         own = cls.__dict__.get("INPUT_TYPES")
         if isinstance(own, classmethod):
-            cls.INPUT_TYPES = _with_failure_option(own)
+            cls.INPUT_TYPES = _completed_inputs(own)
         if cls.INPUT_IS_LIST:
             cls.OUTPUT_IS_LIST = tuple(name not in JOINED_OUTPUTS for name in cls.RETURN_NAMES)
         else:
@@ -109,14 +126,32 @@ class PackNode:
     def INPUT_TYPES(cls) -> dict[str, Any]:
         raise NotImplementedError
 
+    @classmethod
+    def offered_rows(cls) -> Sequence[ModelSpec]:
+        """The model rows the picker offers (nodes with MODEL_INPUTS)."""
+        return ()
+
+    @classmethod
+    def chosen_row(cls, values: dict[str, Any]) -> ModelSpec | None:
+        """The row of the model these values pick; None when it is not known (e.g. fed by a link)."""
+        return {spec.name: spec for spec in cls.offered_rows()}.get(values.get(cls.MODEL_PICKER))
+
+    @classmethod
+    def unsent_inputs(cls, values: dict[str, Any]) -> list[str]:
+        """Status lines for the inputs that hold a value the chosen model does not take (they are not sent)."""
+        spec = cls.chosen_row(values) if cls.MODEL_INPUTS else None
+        return unsent_notes(cls.INPUT_TYPES(), cls.MODEL_INPUTS, spec, values) if spec is not None else []
+
     async def execute(self, **inputs: Any) -> Any:
         if not self.INPUT_IS_LIST:
             with run_options(inputs.pop(ON_FAILURE, STOP_GRAPH)) as options:
+                options.notes.extend(self.unsent_inputs(inputs))
                 return self._complete(await self.run(**inputs), options.failures_text())
         items = list_items(inputs)
         with run_options(items[0].pop(ON_FAILURE, STOP_GRAPH)) as options:
             for item in items[1:]:
                 item.pop(ON_FAILURE, None)
+            options.notes.extend(self.unsent_inputs(items[0]))
             if len(items) == 1:
                 outputs = [await self.run(**items[0])]
             else:

@@ -12,6 +12,7 @@ from .jobs import image_input, image_refs
 from .masks import encoded_masks
 from .models.portrait import ASPECT_KEEP, FACES
 from .photo_checks import paired_jobs
+from .rows import CUSTOM_MODEL, check_custom_model, chosen_row, custom_model_input
 from .runner import Runner
 from .validation import Check, check_field
 from .widgets import model_widget, widget
@@ -20,8 +21,6 @@ V1, V2 = models.model("wanx-virtualmodel"), models.model("virtualmodel-v2")
 VIRTUAL_MODELS = {spec.name: spec for spec in (V2, V1)}
 KEEP = "keep"  # the widget's name for the page's ASPECT_KEEP value (the service default: left out)
 NO_FACE = "none"
-# virtualmodel-v2's own inputs: with wanx-virtualmodel each must stay at the value that sends nothing.
-V2_ONLY = ("real_person", "bgstyle_scale", "style", "aspect_ratio")
 V1_SIDES, V2_SIDES = V1.field("short_side_size").enum, V2.field("short_side_size").enum
 
 
@@ -86,6 +85,7 @@ def _virtual_model_values(values: dict[str, Any]) -> dict[str, Any]:
 
 class VirtualModel(PackNode):
     NODE_ID = "DashScopeImgVirtualModel"
+    LATE_INPUTS = (CUSTOM_MODEL,)
     DISPLAY_NAME = "DashScope Virtual Model (虚拟模特)"
     CATEGORY = "DashScope/E-commerce"
     DESCRIPTION = (
@@ -93,9 +93,31 @@ class VirtualModel(PackNode):
         "face of at least 128 px. MASK: white = the garment to keep, the same size as the photo (paint it in "
         "ComfyUI's mask editor, or use Person Segmentation). A batch of photos runs one task each (one mask, "
         "background and face for all, or one per photo). English prompts are recommended for v2. Inputs marked "
-        "'virtualmodel-v2 only' are refused with wanx-virtualmodel unless left at their defaults. Both models are "
-        "free-trial only."
+        "'virtualmodel-v2 only' (and predefined_face, wanx-virtualmodel only) are hidden while the other model is "
+        "chosen and are not sent to it. Both models are free-trial only."
     )
+    # The seed is not listed: it also drives ComfyUI's re-runs, so it stays (sent to virtualmodel-v2 only).
+    MODEL_INPUTS = {
+        "prompt": "prompt",
+        "face_prompt": "face_prompt",
+        "short_side_size": "short_side_size",
+        "n": "n",
+        "predefined_face": "predefined_face",
+        "real_person": "real_person",
+        "bgstyle_scale": "bgstyle_scale",
+        "aspect_ratio": "aspect_ratio",
+        "portrait_style": "style",
+    }
+
+    MODEL_OVERRIDE = CUSTOM_MODEL
+
+    @classmethod
+    def offered_rows(cls) -> list[models.ModelSpec]:
+        return list(VIRTUAL_MODELS.values())
+
+    @classmethod
+    def chosen_row(cls, values: dict[str, Any]) -> models.ModelSpec | None:
+        return chosen_row(values, cls.offered_rows())  # a listed model, or a dated snapshot of one
 
     @classmethod
     def INPUT_TYPES(cls) -> dict[str, Any]:
@@ -105,31 +127,23 @@ class VirtualModel(PackNode):
             "optional": {
                 "background": image_input(field("background"), "Optional background picture"),
                 "face_image": image_input(field("face_image"), "Optional"),
+                CUSTOM_MODEL: custom_model_input(list(VIRTUAL_MODELS.values())),
             },
             "hidden": HIDDEN,
         }
 
     @classmethod
     def check_widgets(cls, check: Check, values: dict[str, Any]) -> None:
-        spec = VIRTUAL_MODELS.get(values.get("model", ""))
+        check_custom_model(check, values, cls.offered_rows())
+        spec = cls.chosen_row(values)
         if spec is None:
-            return  # an unknown model is refused by the declared combo check
+            return  # an unknown model is refused by the declared combo check (or fed by a link)
         wire = _virtual_model_values(values)
+        # The other model's own inputs are not refused: the request leaves out what the row lacks, and the
+        # node's status names an input that held a value (PackNode.unsent_inputs).
         for name in ("prompt", "face_prompt", "n", "short_side_size"):
             if name in wire:
                 check_field(check, spec.field(name), wire[name])
-        if spec is V2 and wire.get("predefined_face"):
-            raise check.fail("predefined_face", f"is {wire['predefined_face']!r}; only wanx-virtualmodel takes it.")
-        if spec is V1:
-            for name in V2_ONLY:
-                if name in wire and wire[name] != V2.field(name).default:
-                    widget_name = "portrait_style" if name == "style" else name
-                    default = cls.INPUT_TYPES()["required"][widget_name][1]["default"]
-                    raise check.fail(
-                        widget_name,
-                        f"is {values[widget_name]!r}, a virtualmodel-v2 input; wanx-virtualmodel does not take it "
-                        f"(set it back to {default!r}).",
-                    )
 
     async def run(
         self,
@@ -148,13 +162,14 @@ class VirtualModel(PackNode):
         portrait_style=True,
         background=None,
         face_image=None,
+        custom_model="",
         unique_id=None,
     ):
         values = dict(model=model, prompt=prompt, face_prompt=face_prompt, short_side_size=short_side_size, n=n)
         values.update(predefined_face=predefined_face, real_person=real_person, bgstyle_scale=bgstyle_scale)
-        values.update(aspect_ratio=aspect_ratio, seed=seed, portrait_style=portrait_style)
+        values.update(aspect_ratio=aspect_ratio, seed=seed, portrait_style=portrait_style, custom_model=custom_model)
         check = self.checked(values)
-        spec = VIRTUAL_MODELS[model]
+        spec = self.chosen_row(values)
         photos = await image_refs(check, spec.field("image"), image)
         mask_refs = await encoded_masks(check, "mask", mask, image)
         for ref in mask_refs:

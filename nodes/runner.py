@@ -45,6 +45,7 @@ from .client import (
 )
 from .client import ImageRef as ImageRef  # nodes put it in their bodies; the client resolves it
 from .images import Encoded, decode_image_u8, to_float
+from .inline_fit import fit_run
 from .models import ModelSpec
 from .task_journal import record_created, record_final, tasks_by_fingerprint
 
@@ -95,6 +96,7 @@ ON_FAILURE_CHOICES = (STOP_GRAPH, CONTINUE)
 class RunOptions:
     on_failure: str = STOP_GRAPH
     failures: list[str] = field(default_factory=list)  # one line per failed task or image
+    notes: list[str] = field(default_factory=list)  # shown under the status: an input not sent, a picture fitted
 
     def failures_text(self) -> str:
         return "\n".join(self.failures)
@@ -260,6 +262,9 @@ class Runner:
         self._states: list[Progress] = []
         self._task_ids: list[str] = []
         self._failed = 0
+        # The node execution's options (if some images fail, notes under the status); a Runner made outside one
+        # keeps its own for its whole life.
+        self.options = current_options()
 
     def _cancelled(self) -> bool:
         return self.status.cancelled() if self.status is not None else comfy_bridge.interrupted()
@@ -383,6 +388,10 @@ class Runner:
         client = self._client()
         check_spending(self.node_name, jobs, client.settings.max_images_per_run)
         loop = asyncio.get_running_loop()
+        if not client.settings.temporary_uploads:  # outside China (Beijing) every picture goes inline: fit all first
+            region = client.settings.service_region
+            jobs, fitted = await loop.run_in_executor(_WORKERS, fit_run, self.node_name, jobs, region)
+            self.options.notes.extend(fitted)  # what the run changed on the user's pictures
         gate = asyncio.Semaphore(max(client.settings.max_concurrent, 1))
         ahead = asyncio.Semaphore(2 * max(client.settings.max_concurrent, 1))
         reusing = client.settings.reuse_results and not all(job.spec.sync for job in jobs)
@@ -458,7 +467,7 @@ class Runner:
             _, pending = await asyncio.wait(pending, timeout=1.0)
             self._failed = sum(1 for t in tasks if t.done() and t.exception() is not None)
             self._show(time.monotonic() - started)
-        options = current_options()
+        options = self.options
         errors = [task.exception() for task in tasks if task.exception() is not None]
         if errors and (options.on_failure != CONTINUE or len(errors) == count or self._is_stop(errors)):
             self._fail(errors, [t.result() for t in tasks if t.exception() is None], count)
@@ -516,13 +525,13 @@ class Runner:
     def _show(self, elapsed: float) -> None:
         if self.status is None:
             return
-        self.status.text(progress_line(self._states, self._failed, elapsed))
+        self.status.text("\n".join([progress_line(self._states, self._failed, elapsed), *self.options.notes]))
         self.status.progress(sum(1 for s in self._states if s.stage == "done") + self._failed, len(self._states))
 
     def _done(self, results: list[JobResult], elapsed: float, prices: list[float | None] | None) -> None:
         if self.status is None:
             return
-        self.status.text(done_line(results, elapsed, prices))
+        self.status.text("\n".join([done_line(results, elapsed, prices), *self.options.notes]))
         self.status.progress(len(results), len(results))
 
     def _is_stop(self, errors: list[BaseException]) -> bool:

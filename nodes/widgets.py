@@ -87,3 +87,64 @@ def model_widget(specs: Sequence[ModelSpec], lead: str, default: str = "") -> tu
             lines.append(f"• {spec.name}: {'; '.join(notes)}")
     names = model_choices(specs)
     return names, {"default": default or names[0], "tooltip": "\n".join(lines)}
+
+
+# --- Inputs that follow the chosen model ---------------------------------------------------------------------
+# A node that offers several models declares which of its inputs feed which row field (PackNode.MODEL_INPUTS).
+# From the rows, each such input learns the models that document its field; the list travels to the editor in the
+# input's own options (ComfyUI passes an input's options through /object_info unchanged), where
+# web/dashscope_model_inputs.js hides the input while another model is chosen. There is no second table in JS.
+MODELS_OPTION = "dashscope_models"  # on a following input: the offered models whose row documents it
+ROLE_OPTION = "dashscope_role"  # on the picker ("model") and on a free-text override of it ("model_override")
+
+
+def models_documenting(specs: Sequence[ModelSpec], field_name: str) -> list[str]:
+    return [spec.name for spec in specs if spec.has_field(field_name)]
+
+
+def with_model_lists(
+    inputs: dict[str, Any],
+    specs: Sequence[ModelSpec],
+    fields: dict[str, str],
+    picker: str,
+    override: str = "",
+) -> dict[str, Any]:
+    """``inputs`` (INPUT_TYPES) with MODELS_OPTION on every input whose field some offered model lacks, and
+    ROLE_OPTION on the picker and its override. Inputs every model documents are left as they are."""
+    marked = dict(inputs)
+    for section in ("required", "optional"):
+        entries = dict(marked.get(section) or {})
+        for name, entry in entries.items():
+            extra: dict[str, Any] = {}
+            if name in fields:
+                documented = models_documenting(specs, fields[name])
+                if len(documented) < len(specs):
+                    extra[MODELS_OPTION] = documented
+            elif name in (picker, override):
+                extra[ROLE_OPTION] = "model" if name == picker else "model_override"
+            if extra:
+                entries[name] = (entry[0], {**(entry[1] if len(entry) > 1 else {}), **extra}, *entry[2:])
+        if entries:
+            marked[section] = entries
+    return marked
+
+
+def is_set(value: Any, declared: tuple | None) -> bool:
+    """Whether a widget holds something of its own: not empty, not auto, not its declared default."""
+    if value is None or (isinstance(value, str) and value.strip() in ("", AUTO)):
+        return False
+    options = declared[1] if declared is not None and len(declared) > 1 else {}
+    return not ("default" in options and value == options["default"])
+
+
+def unsent_notes(
+    input_types: dict[str, Any], fields: dict[str, str], spec: ModelSpec, values: dict[str, Any]
+) -> list[str]:
+    """One line per input that holds a value the chosen model does not document (so it is not sent), e.g.
+    "negative prompt not sent: z-image-turbo takes none". Inputs at their default or empty say nothing."""
+    declared = {**(input_types.get("required") or {}), **(input_types.get("optional") or {})}
+    notes = []
+    for name, field_name in fields.items():
+        if name in values and not spec.has_field(field_name) and is_set(values[name], declared.get(name)):
+            notes.append(f"{name.replace('_', ' ')} not sent: {spec.name} takes none")
+    return notes

@@ -110,6 +110,23 @@ def test_virtual_model_v1_sends_the_predefined_face_and_no_v2_fields(pack, servi
     assert images.shape == (1, 768, 512, 3)
 
 
+def test_virtual_model_v1_leaves_out_the_v2_values_a_saved_workflow_holds_and_says_so(pack, service, canvas):
+    # A workflow saved with v2 settings, switched to wanx-virtualmodel: queued and run, the v2 values not sent.
+    leftover = {**V1, "real_person": False, "aspect_ratio": "3:4", "portrait_style": False, "bgstyle_scale": 0.7}
+    cls = pack.NODE_CLASS_MAPPINGS["DashScopeImgVirtualModel"]
+    assert cls.VALIDATE_INPUTS(**leftover) is True
+    run_node(pack, "DashScopeImgVirtualModel", image=_photo(), mask=MASK, unique_id="5", **leftover)
+    [submit] = _submits(service)
+    assert not {"realPerson", "bgstyle_scale", "aspect_ratio", "style", "seed"} & set(submit.json["input"])
+    last = canvas.texts[-1][1].splitlines()
+    # bgstyle_scale sits at its default (0.7): nothing to say about it.
+    assert last[-3:] == [
+        "real person not sent: wanx-virtualmodel takes none",
+        "aspect ratio not sent: wanx-virtualmodel takes none",
+        "portrait style not sent: wanx-virtualmodel takes none",
+    ]
+
+
 def test_one_mask_and_one_background_serve_a_batch_of_photos(pack, service):
     mask = torch.zeros(600, 400)
     mask[10:20, 10:20] = 1
@@ -188,9 +205,6 @@ def test_virtual_model_default_widgets_are_valid_for_every_model(pack, model):
         ({"face_prompt": ""}, ("face_prompt", "empty")),
         ({"model": "virtualmodel-v2", "short_side_size": "512"}, ("short_side_size", "1024, 2048")),
         ({"model": "wanx-virtualmodel", "short_side_size": "2048"}, ("short_side_size", "512, 1024")),
-        ({"model": "wanx-virtualmodel", "aspect_ratio": "1:1"}, ("aspect_ratio", "virtualmodel-v2", "'keep'")),
-        ({"model": "wanx-virtualmodel", "portrait_style": False}, ("portrait_style", "virtualmodel-v2")),
-        ({"model": "virtualmodel-v2", "predefined_face": "girl1"}, ("predefined_face", "wanx-virtualmodel")),
         ({"n": 5}, ("'n'", "1 and 4")),
     ],
 )
@@ -313,16 +327,6 @@ BAD = [
     ("DashScopeImgShoeModel", dict(SHOE, shoes_2=_photo(300, 500)), ("shoes", "1.5")),
     ("DashScopeImgShoeModel", dict(SHOE, scale=9.0), ("scale", "8.0")),
     ("DashScopeImgShoeModel", dict(SHOE, scale=1.0), ("scale", "between 2.0 and 8.0")),
-    (
-        "DashScopeImgVirtualModel",
-        dict(image=_photo(), mask=MASK, **{**V1, "real_person": False}),
-        ("real_person", "virtualmodel-v2 input", "True"),
-    ),
-    (
-        "DashScopeImgVirtualModel",
-        dict(image=_photo(), mask=MASK, **{**V2, "predefined_face": "boy1"}),
-        ("predefined_face", "only wanx-virtualmodel"),
-    ),
     (
         "DashScopeImgVirtualModel",
         dict(image=_photo(), mask=MASK, face_image=_photo(300, 300, batch=2), **V2),

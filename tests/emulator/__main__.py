@@ -35,6 +35,19 @@ def main() -> None:
         metavar="SECONDS",
         help="the result host trickles each download over this long",
     )
+    parser.add_argument(
+        "--region",
+        choices=("china", "singapore"),
+        default="china",
+        help="act as this region's service: outside China (Beijing) temporary uploads are refused",
+    )
+    parser.add_argument(
+        "--drop-after-create",
+        type=int,
+        default=0,
+        metavar="N",
+        help="reset the connection after each of the next N paid requests was accepted (the task exists)",
+    )
     args = parser.parse_args()
     emu = Emulator(
         api_key=args.key,
@@ -43,7 +56,10 @@ def main() -> None:
         serve_retired=not args.retire,
         strict=not args.lenient,
         ports=(args.port, args.port + 1, args.port + 2),
+        region=args.region,
     ).start()
+    if args.drop_after_create:
+        emu.faults.submit_drop_after_create(args.drop_after_create)
     if args.slow_upload:
         emu.faults.slow_uploads(10**9, args.slow_upload)
     if args.slow_download:
