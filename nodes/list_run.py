@@ -16,6 +16,7 @@ lines are in ``failures``).
 from __future__ import annotations
 
 import asyncio
+import copy
 from collections.abc import Awaitable, Callable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -96,7 +97,9 @@ async def _flush(group: _ListRun) -> None:
     parked = [group.parked.pop(index) for index in sorted(group.parked)]
     work = [piece for p in parked for piece in p.work]
     collects = [p.collect for p in parked for _ in p.work]
-    runner = parked[0].runner
+    # A copy of the first item's runner (its node name, node id, client and options): the run's status lives on
+    # the copy, so an item that writes to its own runner's status afterwards cannot overwrite the whole run's.
+    runner = copy.copy(parked[0].runner)
     if parked[0].fetch:
         results = await runner.fetch_all(work, collects)
     else:
