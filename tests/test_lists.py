@@ -3,6 +3,7 @@ check before any request, one status line, one failures text, outputs in item or
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import threading
@@ -170,3 +171,36 @@ def test_a_submit_turn_counts_from_its_answer(pack):
     answered = time.monotonic()
     pacer.wait_for_submit_turn()
     assert time.monotonic() - answered >= 1.0
+
+
+def test_a_picture_that_could_pass_the_file_limit_is_encoded_and_refused_before_any_request(pack, service, monkeypatch):
+    """Pictures are encoded when their job is sent, except one whose size bound passes the model's file limit:
+    that one is encoded and checked at once, so the refusal still comes before any request."""
+    node = submodule(pack, "nodes.image_to_image")
+    client = submodule(pack, "nodes.client")
+    monkeypatch.setattr(node, "_FOREGROUND", dataclasses.replace(node._FOREGROUND, max_mb=0.01))
+    noisy = torch.rand(1, 64, 64, 4)
+    with pytest.raises(client.InputError) as refused:
+        run_list_node(pack, NODE, **_inputs(pack, foreground=[_foregrounds(1)[0], noisy]))
+    assert "'foreground'" in str(refused.value) and "MB" in str(refused.value)
+    assert service.requests == []
+
+
+def test_pictures_are_encoded_when_sent_and_dropped_after(pack, fast, monkeypatch):
+    jobs = submodule(pack, "nodes.jobs")
+    encoded, released = [], []
+    original_encoded, original_release = jobs.Deferred.encoded, jobs.Deferred.release
+    monkeypatch.setattr(jobs.Deferred, "encoded", lambda self: encoded.append(id(self)) or original_encoded(self))
+    monkeypatch.setattr(jobs.Deferred, "release", lambda self: released.append(id(self)) or original_release(self))
+    runner = submodule(pack, "nodes.runner")
+    run_all = runner.Runner.run_all
+    at_start: list[int] = []
+
+    async def spy(self, work, collects):
+        at_start.append(len(encoded))  # nothing encoded yet when the run (and its first request) starts
+        return await run_all(self, work, collects)
+
+    monkeypatch.setattr(runner.Runner, "run_all", spy)
+    run_list_node(pack, NODE, **_inputs(pack, foreground=_foregrounds(3)))
+    assert at_start == [0]
+    assert len(set(encoded)) == 3 and sorted(set(released)) == sorted(set(encoded))  # each photo dropped once sent
