@@ -21,8 +21,11 @@ SEED_MAX = 2147483647
 IMAGE_OUTPUTS = ("IMAGE", "MASK", "STRING", "STRING", "STRING")
 IMAGE_OUTPUT_NAMES = ("images", "alpha", "task_ids", "urls", "failures")
 IMAGE_OUTPUT_TOOLTIPS = (
-    "Every image the service returned, as one RGB batch (images of another size are resized to the first's size).",
-    "The alpha channel of each image as a MASK (1 = opaque); all ones when the model returns no transparency.",
+    "Every image the service returned, as one RGB batch (images of another size are resized to the first's size). "
+    "Fed a list (Rebatch Images, a folder loader), the node returns a list: one batch per item, in order, each at "
+    "its own size.",
+    "The alpha channel of each image as a MASK (1 = opaque); all ones when the model returns no transparency. A "
+    "list when the node is fed one.",
     "The DashScope task id(s) of the tasks that succeeded, one per line: the DashScope Task Result node fetches "
     "them again within 24 h; quote them when asking Alibaba Cloud support about a result.",
     "The result URLs, one per line. They expire 24 h after the task finished.",
