@@ -204,3 +204,13 @@ def test_pictures_are_encoded_when_sent_and_dropped_after(pack, fast, monkeypatc
     run_list_node(pack, NODE, **_inputs(pack, foreground=_foregrounds(3)))
     assert at_start == [0]
     assert len(set(encoded)) == 3 and sorted(set(released)) == sorted(set(encoded))  # each photo dropped once sent
+
+
+def test_the_status_line_counts_failures_and_the_time_left(pack):
+    runner = submodule(pack, "nodes.runner")
+    progress = submodule(pack, "nodes.client").Progress
+    states = [progress("done")] * 57 + [progress("RUNNING")] + [progress("waiting")] * 142
+    line = runner.progress_line(states, failed=2, elapsed=59.0)
+    # 59 of 200 ended in 59 s: 141 left at the same pace, about 3 min (rounded up to whole minutes).
+    assert line.splitlines() == ["57 of 200 · 2 failed · about 3 min left", "running · 59s"]
+    assert runner.progress_line([progress("RUNNING")], failed=0, elapsed=4.0) == "running · 4s"
