@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -59,16 +60,22 @@ _SHARED_SESSION: requests.Session | None = None
 _SESSION_LOCK = threading.Lock()
 
 
+def pooled_session(adapter: type[HTTPAdapter] = HTTPAdapter) -> requests.Session:
+    """A session whose http and https requests share one connection pool; urllib3 retries nothing itself (the
+    retry policy is the transport's)."""
+    session = requests.Session()
+    pool = adapter(pool_connections=8, pool_maxsize=32, max_retries=0)
+    session.mount("http://", pool)
+    session.mount("https://", pool)
+    return session
+
+
 def shared_session() -> requests.Session:
     """One pooled session for the whole process: keeps TLS connections warm across nodes."""
     global _SHARED_SESSION
     with _SESSION_LOCK:
         if _SHARED_SESSION is None:
-            session = requests.Session()
-            adapter = HTTPAdapter(pool_connections=8, pool_maxsize=32, max_retries=0)
-            session.mount("http://", adapter)
-            session.mount("https://", adapter)
-            _SHARED_SESSION = session
+            _SHARED_SESSION = pooled_session()
         return _SHARED_SESSION
 
 
@@ -170,11 +177,14 @@ class Transport:
         successor: str = "",
         before_attempt: Callable[[], None] | None = None,
         read_timeout: float | None = None,
+        answer_headers: dict[str, str] | None = None,
     ) -> dict[str, Any]:
         """Send one API request, retrying per the policy; return the parsed JSON body of a 2xx answer.
 
         ``before_attempt`` runs before every try (the pacer's turn for a submit, so retries keep the rate too).
-        ``read_timeout`` replaces the settings' request timeout (a synchronous generation takes longer)."""
+        ``read_timeout`` replaces the settings' request timeout (a synchronous generation takes longer).
+        ``answer_headers``, when given, receives the 2xx answer's headers (the caller's own dict: the transport is
+        shared between threads and keeps no "last answer")."""
         url = self.settings.base_url + path
         request_headers = self._auth_headers()
         if json_body is not None:
@@ -195,6 +205,9 @@ class Transport:
                 params=params,
                 headers=request_headers,
                 timeout=(self.retry.connect_timeout, read_timeout or self.settings.request_timeout),
+                # Never followed: a redirect would carry the workspace header and the body (prompt, inline images)
+                # to whatever host the Location names. ``requests`` strips only the key.
+                allow_redirects=False,
             )
 
         attempt = 0
@@ -230,7 +243,11 @@ class Transport:
                 ) from None
 
             if 200 <= response.status_code < 300:
+                if answer_headers is not None:
+                    answer_headers.update(response.headers)
                 return self._parse_ok(response, task_id)
+            if 300 <= response.status_code < 400:
+                raise _redirect_refused(response, task_id)
 
             if not idempotent and response.status_code >= 500:
                 raise self._ambiguous_answer(response, task_id)
@@ -327,9 +344,14 @@ class Transport:
         return error_class_for(code, response.status_code)(message, **ids)
 
     # ---- Storage host and result hosts (never authorised) ----------------------------------
-    def plain_request(self, method: str, url: str, **kwargs: Any) -> requests.Response:
-        """One request to a non-API host (storage upload, result download): no DashScope headers at all."""
-        return self.session.request(
+    def plain_request(
+        self, method: str, url: str, *, session: requests.Session | None = None, **kwargs: Any
+    ) -> requests.Response:
+        """One request to a non-API host (storage upload, result download): no DashScope headers at all, and no
+        redirect followed (it would carry the body to another host). ``session`` replaces the pooled one (result
+        downloads use a guarded one, ``result_hosts``)."""
+        kwargs.setdefault("allow_redirects", False)
+        return (session or self.session).request(
             method, url, timeout=(self.retry.connect_timeout, self.settings.request_timeout), **kwargs
         )
 
@@ -393,6 +415,18 @@ class Transport:
                 log.info("%s: %s, retrying", what, reason)
                 sleep_unless_cancelled(self.retry.delay(attempt, None), cancelled)
                 attempt += 1
+
+
+def _redirect_refused(response: requests.Response, task_id: str) -> DashScopeError:
+    """A 3xx answer to an API request: reported, not followed (the request itself went only to the base URL)."""
+    target = urlsplit(response.headers.get("Location", "")).hostname or "another address"
+    return DashScopeError(
+        f"The service answered HTTP {response.status_code}, a redirect to {target[:100]}. The pack does not follow "
+        "redirects of API requests, so nothing was sent there; check the base URL in the DashScope settings.",
+        code="Redirected",
+        task_id=task_id,
+        http_status=response.status_code,
+    )
 
 
 class Retryable(Exception):

@@ -35,6 +35,13 @@ def main() -> None:
         metavar="SECONDS",
         help="the result host trickles each download over this long",
     )
+    parser.add_argument(
+        "--clock-offset",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="the service's clock runs this far ahead of this machine's (negative: behind), as with a PC clock off",
+    )
     args = parser.parse_args()
     emu = Emulator(
         api_key=args.key,
@@ -43,6 +50,7 @@ def main() -> None:
         serve_retired=not args.retire,
         strict=not args.lenient,
         ports=(args.port, args.port + 1, args.port + 2),
+        clock_offset=args.clock_offset,
     ).start()
     if args.slow_upload:
         emu.faults.slow_uploads(10**9, args.slow_upload)
