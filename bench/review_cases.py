@@ -215,7 +215,10 @@ def redirect() -> dict[str, Any]:
     env = Env()
     elsewhere = Recorder(body=json.dumps({"output": {"task_id": "t-1", "task_status": "PENDING"}}).encode())
     redirector = Recorder(307, {"Location": elsewhere.url + "/collect"})
-    os.environ.update(DASHSCOPE_BASE_URL=redirector.url + "/api/v1", DASHSCOPE_WORKSPACE="ws-private")
+    # A client that follows the redirect polls the other host's "task" until the task timeout: keep that short.
+    os.environ.update(
+        DASHSCOPE_BASE_URL=redirector.url + "/api/v1", DASHSCOPE_WORKSPACE="ws-private", DASHSCOPE_TASK_TIMEOUT="5"
+    )
     outcome, message = outcome_of(lambda: env.wanx(prompt="a private prompt"))
     carried = [
         name

@@ -23,6 +23,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from requests.structures import CaseInsensitiveDict
+
 from .errors import USER_STOP, AmbiguousRequestError, DashScopeError, NothingCreatedError, TaskCanceledError
 from .tasks import FINE_TUNE, KNOWN, TASK, JobKind
 from .transport import CancelCheck, Transport, sleep_unless_cancelled
@@ -193,7 +195,7 @@ def _read_page(
     items_key: str,
 ) -> Page:
     """One page of a list, read strictly: a wrong type anywhere raises Malformed rather than being guessed at."""
-    headers: dict[str, str] = {}
+    headers: CaseInsensitiveDict[str] = CaseInsensitiveDict()
     sent = time.time()
     body = transport.api("GET", path, idempotent=True, params=params, cancelled=cancelled, answer_headers=headers)
     received = time.time()

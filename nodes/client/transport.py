@@ -22,7 +22,7 @@ import math
 import random
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -177,14 +177,14 @@ class Transport:
         successor: str = "",
         before_attempt: Callable[[], None] | None = None,
         read_timeout: float | None = None,
-        answer_headers: dict[str, str] | None = None,
+        answer_headers: MutableMapping[str, str] | None = None,
     ) -> dict[str, Any]:
         """Send one API request, retrying per the policy; return the parsed JSON body of a 2xx answer.
 
         ``before_attempt`` runs before every try (the pacer's turn for a submit, so retries keep the rate too).
         ``read_timeout`` replaces the settings' request timeout (a synchronous generation takes longer).
-        ``answer_headers``, when given, receives the 2xx answer's headers (the caller's own dict: the transport is
-        shared between threads and keeps no "last answer")."""
+        ``answer_headers``, when given, receives the 2xx answer's headers (the caller's own mapping: the transport
+        is shared between threads and keeps no "last answer")."""
         url = self.settings.base_url + path
         request_headers = self._auth_headers()
         if json_body is not None:
