@@ -29,6 +29,7 @@ sys.path.insert(0, str(REPO))
 
 from tests.conftest import load_pack_like_comfyui, node_inputs, submodule  # noqa: E402
 from tests.emulator import Emulator  # noqa: E402
+from tests.row_requests import minimal_request, task_rows  # noqa: E402
 
 KEY = "sk-bench-" + os.urandom(6).hex()
 ROWS: list[tuple[str, str, str, bool]] = []
@@ -324,6 +325,66 @@ class Bench:
                 images == created == submits == runs,
             )
 
+    def reset_after_accept_every_model(self, runs: int = 2) -> None:
+        """8c: the fault of 8a on every model that runs as a task (async first: wan2.6-t2i and qwen-image(-plus) too),
+        each driven with a minimal valid request built from its row (tests/row_requests.py)."""
+        runner = submodule(self.pack, "nodes.runner")
+        rows = task_rows(self.pack)
+        emu = self.emulator(0.05)
+        whole = []
+        for name, spec in rows.items():
+            images = failures = 0
+            for _ in range(runs):
+                emu.faults.submit_drop_after_create(1)
+                try:
+                    [result] = asyncio.run(
+                        runner.Runner("bench").run([runner.Job(spec, minimal_request(self.pack, spec))])
+                    )
+                    images += len(result.images)
+                except Exception:
+                    failures += 1
+            created, submits = emu.count("task_created", name), emu.count("submit", name)
+            whole.append(images == created == submits == runs)
+            print(
+                f"        {name}: {images} images / {created} tasks / {submits} submits, {failures} failed", flush=True
+            )
+        emu.stop()
+        row(
+            f"8c. reset after accept, every async model ({len(rows)} models x {runs} runs)",
+            f"{sum(whole)} of {len(rows)} models returned every image with exactly one task per run",
+            f"{len(rows)} of {len(rows)}",
+            all(whole),
+        )
+
+    def reset_after_accept_sync_models(self) -> None:
+        """8d: the same fault on the models that stay synchronous (no async protocol on their page): the image is made
+        and the answer lost; with no task id nothing can fetch it, so the error must say so and nothing is re-sent."""
+        client, runner = submodule(self.pack, "nodes.client"), submodule(self.pack, "nodes.runner")
+        models = submodule(self.pack, "nodes.models").MODELS
+        sync = {name: spec for name, spec in models.items() if spec.sync}
+        emu = self.emulator(0.05)
+        plain = 0
+        for name, spec in sync.items():
+            emu.faults.submit_drop_after_create(1)
+            try:
+                asyncio.run(runner.Runner("bench").run([runner.Job(spec, minimal_request(self.pack, spec))]))
+                outcome = "returned (fault not hit)"
+            except client.LostSyncAnswerError as lost:
+                said = "may have been generated and billed" in str(lost) and "cannot be fetched" in str(lost)
+                plain += said and emu.count("submit", name) == 1
+                outcome = "lost, error says it may be billed and cannot be fetched" if said else f"lost: {lost}"
+            except Exception as other:
+                outcome = f"failed otherwise: {type(other).__name__}"
+            print(f"        {name} (sync): {outcome}; {emu.count('submit', name)} submit(s)", flush=True)
+        emu.stop()
+        row(
+            f"8d. reset after accept, the {len(sync)} models that stay synchronous",
+            f"{plain} of {len(sync)} lost answers reported plainly (no task id: image may be billed, not fetchable), "
+            "none re-sent",
+            f"{len(sync)} of {len(sync)}",
+            plain == len(sync),
+        )
+
     @staticmethod
     def _press_stop(emu: Emulator, name: str, stop: threading.Event, moment: list[float]) -> None:
         # The download case: wait until the result host is sending, then press Stop 0.5 s into the transfer.
@@ -380,7 +441,11 @@ def main() -> None:
         "5": bench.local_cost,
         "6": bench.upload_reuse,
         "7": bench.memory,
-        "8": bench.reset_after_accept,
+        "8": lambda: (
+            bench.reset_after_accept(),
+            bench.reset_after_accept_every_model(),
+            bench.reset_after_accept_sync_models(),
+        ),
         "9": bench.stop_during_transfers,
     }
     chosen = args.only.split(",") if args.only else list(steps)

@@ -12,10 +12,22 @@ from . import (
     segmentation,
     task_result,
     text_to_image,
+    wan_image,
 )
 
 # Each family module lists its node classes in NODES; a new family is one line here.
-FAMILIES = [text_to_image, editing, segmentation, image_to_image, portrait, facechain, commerce, design, task_result]
+FAMILIES = [
+    text_to_image,
+    wan_image,
+    editing,
+    segmentation,
+    image_to_image,
+    portrait,
+    facechain,
+    commerce,
+    design,
+    task_result,
+]
 
 NODE_CLASS_MAPPINGS: dict[str, type] = {}
 NODE_DISPLAY_NAME_MAPPINGS: dict[str, str] = {}

@@ -53,8 +53,9 @@ def _with_failure_option(input_types: Any) -> classmethod:
         if tuple(cls.RETURN_TYPES) == IMAGE_OUTPUTS:
             optional = dict(inputs.get("optional", {}))
             optional.pop(ON_FAILURE, None)
+            late = {name: optional.pop(name) for name in cls.LATE_INPUTS if name in optional}
             optional[ON_FAILURE] = ON_FAILURE_INPUT
-            inputs = {**inputs, "optional": optional}
+            inputs = {**inputs, "optional": {**optional, **late}}
         return inputs
 
     wrapped.__doc__ = original.__doc__
@@ -80,6 +81,9 @@ class PackNode:
     RETURN_NAMES: tuple[str, ...] = IMAGE_OUTPUT_NAMES
     OUTPUT_TOOLTIPS: tuple[str, ...] = IMAGE_OUTPUT_TOOLTIPS
     DESCRIPTION = ""
+    # Optional inputs added after the "if some images fail" option: a saved UI workflow holds its widget values by
+    # position, so a widget added to an existing node goes last, and old workflows keep every value in place.
+    LATE_INPUTS: tuple[str, ...] = ()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

@@ -12,6 +12,7 @@ from .jobs import image_input, image_refs
 from .masks import encoded_masks
 from .models.portrait import ASPECT_KEEP, FACES
 from .photo_checks import paired_jobs
+from .rows import CUSTOM_MODEL, check_custom_model, chosen_row, custom_model_input
 from .runner import Runner
 from .validation import Check, check_field
 from .widgets import model_widget, widget
@@ -86,6 +87,7 @@ def _virtual_model_values(values: dict[str, Any]) -> dict[str, Any]:
 
 class VirtualModel(PackNode):
     NODE_ID = "DashScopeImgVirtualModel"
+    LATE_INPUTS = (CUSTOM_MODEL,)
     DISPLAY_NAME = "DashScope Virtual Model (虚拟模特)"
     CATEGORY = "DashScope/E-commerce"
     DESCRIPTION = (
@@ -105,22 +107,25 @@ class VirtualModel(PackNode):
             "optional": {
                 "background": image_input(field("background"), "Optional background picture"),
                 "face_image": image_input(field("face_image"), "Optional"),
+                CUSTOM_MODEL: custom_model_input(list(VIRTUAL_MODELS.values())),
             },
             "hidden": HIDDEN,
         }
 
     @classmethod
     def check_widgets(cls, check: Check, values: dict[str, Any]) -> None:
-        spec = VIRTUAL_MODELS.get(values.get("model", ""))
+        check_custom_model(check, values, list(VIRTUAL_MODELS.values()))
+        spec = chosen_row(values, list(VIRTUAL_MODELS.values()))
         if spec is None:
-            return  # an unknown model is refused by the declared combo check
+            return  # an unknown model is refused by the declared combo check (or fed by a link)
         wire = _virtual_model_values(values)
         for name in ("prompt", "face_prompt", "n", "short_side_size"):
             if name in wire:
                 check_field(check, spec.field(name), wire[name])
-        if spec is V2 and wire.get("predefined_face"):
+        v1 = spec.has_field("predefined_face")  # wanx-virtualmodel, or a dated snapshot of it
+        if not v1 and wire.get("predefined_face"):
             raise check.fail("predefined_face", f"is {wire['predefined_face']!r}; only wanx-virtualmodel takes it.")
-        if spec is V1:
+        if v1:
             for name in V2_ONLY:
                 if name in wire and wire[name] != V2.field(name).default:
                     widget_name = "portrait_style" if name == "style" else name
@@ -148,13 +153,14 @@ class VirtualModel(PackNode):
         portrait_style=True,
         background=None,
         face_image=None,
+        custom_model="",
         unique_id=None,
     ):
         values = dict(model=model, prompt=prompt, face_prompt=face_prompt, short_side_size=short_side_size, n=n)
         values.update(predefined_face=predefined_face, real_person=real_person, bgstyle_scale=bgstyle_scale)
-        values.update(aspect_ratio=aspect_ratio, seed=seed, portrait_style=portrait_style)
+        values.update(aspect_ratio=aspect_ratio, seed=seed, portrait_style=portrait_style, custom_model=custom_model)
         check = self.checked(values)
-        spec = VIRTUAL_MODELS[model]
+        spec = chosen_row(values, list(VIRTUAL_MODELS.values()))
         photos = await image_refs(check, spec.field("image"), image)
         mask_refs = await encoded_masks(check, "mask", mask, image)
         for ref in mask_refs:

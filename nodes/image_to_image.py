@@ -6,6 +6,7 @@ from typing import Any
 
 import torch
 
+from . import references
 from .base import HIDDEN, PackNode, image_outputs, seed_input
 from .images import encode_image, encode_pil, encode_rgba, image_batch, to_uint8
 from .jobs import check_images, encoded_batch, image_input
@@ -16,14 +17,15 @@ from .models.editing import (
     GUIDE_WORDS,
     QWEN_EDIT,
     QWEN_EDIT_20,
-    QWEN_EDIT_SIZES,
     SKETCH,
     WAN_EDIT,
     WAN_FUNCTION_PARAMETERS,
 )
+from .models.qwen_image import QWEN_IMAGE_3_EDIT
+from .rows import CUSTOM_MODEL, RowNode, checked_values, confirmed_seed, custom_model_input
 from .runner import ImageRef, Job, Runner
 from .text_rules import chinese_characters, english_words
-from .validation import Check, check_fields
+from .validation import Check, check_field, check_fields
 from .widgets import AUTO, field_widgets, given, model_widget, widget
 
 NO_SCENE = "none"
@@ -357,52 +359,65 @@ class WanImageEdit(PackNode):
 
 QWEN_EDIT_SPECS = {
     **QWEN_EDIT_20,
+    **QWEN_IMAGE_3_EDIT,
     **{name: QWEN_EDIT[name] for name in ("qwen-image-edit-plus", "qwen-image-edit-max", "qwen-image-edit")},
 }
-_QWEN_FIELDS = ("prompt", "negative_prompt", "n", "seed", "watermark", "prompt_extend")
-_QWEN_PARAMETERS = ("negative_prompt", "n", "seed", "watermark", "prompt_extend", "size")
-_EXTRA_PICTURES = ("image_2", "image_3")
+_QWEN_FIELDS = ("prompt", "negative_prompt", "n", "watermark", "prompt_extend")
+_QWEN_PICTURES = references.picture_inputs(max(int(spec.field("image").high) for spec in QWEN_EDIT_SPECS.values()))
+ONE_EDIT_EACH, ONE_EDIT = "one edit per picture", "all pictures in one edit"
 
 
-def qwen_size(check: Check, model: str, width: int, height: int) -> str | None:
+def qwen_size(check: Check, spec: Any, width: int, height: int) -> str | None:
     """The 'size' parameter: None (follow the last picture) for 0 x 0, else checked against the model's rule."""
     if not width and not height:
         return None
-    if model not in QWEN_EDIT_SIZES:
-        raise check.fail("width", f"must be 0: {model} takes no size (it follows the last picture).")
+    if not spec.has_field("size"):
+        raise check.fail("width", f"must be 0: {spec.name} takes no size (it follows the last picture).")
     if not (width and height):
         raise check.fail("width", "and height must both be 0 (follow the picture) or both be set.")
-    kind, low, high = QWEN_EDIT_SIZES[model]
-    if kind == "sides":
-        check.sides("width", width, height, low, high)
-    elif not low**2 <= width * height <= high**2:
-        raise check.fail(
-            "width", f"x height = {width * height} pixels; {model} needs {low}x{low} to {high}x{high} in total."
-        )
-    return f"{int(width)}*{int(height)}"
+    return check_field(check, spec.field("size"), f"{int(width)}*{int(height)}", name="width")
 
 
-class QwenImageEdit(PackNode):
+class QwenImageEdit(RowNode):
     NODE_ID = "DashScopeImgQwenEdit"
     DISPLAY_NAME = "DashScope Image Edit (Qwen, 指令编辑)"
     CATEGORY = "DashScope/Editing"
     DESCRIPTION = (
-        "Qwen-Image editing by instruction, with 1-3 pictures (the result takes the last picture's aspect), e.g. "
-        "'put the product from picture 1 on the table of picture 2'. qwen-image-2.0(-pro) is current; the "
-        "qwen-image-edit models are retired on 2026-10-10. Pictures: "
-        f"{QWEN_EDIT['qwen-image-edit'].field('image').image.describe()}. Plain qwen-image-edit makes 1 image and takes "
-        "no size or prompt_extend; the others up to 6 images and an optional size (0 = follow the last picture)."
+        "Qwen-Image editing by instruction with reference pictures, e.g. 'put the product from picture 1 on the table "
+        "of picture 2' (the pictures are numbered in input order: image, image_2, ...; each item of a batch on image_2 "
+        "and later inputs is one picture). How many a model takes: qwen-image-2.0(-pro), qwen-image-3.0(-pro) and the "
+        "qwen-image-edit models 1-3, qwen-image-2.1-pro 1-10 (qwen-image-3.0 and 2.1-pro are invitation-only at the "
+        "service; their parameters are UNCONFIRMED). A batch on 'image' runs one edit per picture unless 'image_batch' "
+        "says otherwise. Plain qwen-image-edit makes 1 image and takes no size or prompt_extend; the qwen-image-edit "
+        "models are retired on 2026-10-10. A dated snapshot (e.g. qwen-image-edit-plus-2025-12-15) goes into "
+        "'custom_model'."
     )
+    LATE_INPUTS = (CUSTOM_MODEL, "image_batch")
+
+    @classmethod
+    def offered(cls) -> list[Any]:
+        return list(QWEN_EDIT_SPECS.values())
 
     @classmethod
     def INPUT_TYPES(cls) -> dict[str, Any]:
         field = QWEN_EDIT["qwen-image-edit-plus"].field
-        high = max(size_rule[2] for size_rule in QWEN_EDIT_SIZES.values())
+        high = max(
+            int(spec.field("size").size.max_side or spec.field("size").size.max_pixels)
+            for spec in cls.offered()
+            if spec.has_field("size")
+        )
         side = {"default": 0, "min": 0, "max": high, "step": 16}
+        extra = {
+            name: (
+                "IMAGE",
+                {"tooltip": f"Optional picture(s) {name[6:]}+: each item of a batch is one picture, in order."},
+            )
+            for name in _QWEN_PICTURES[1:]
+        }
         return {
             "required": {
-                "image": image_input(field("image"), "Picture 1 (a batch runs one call per image)"),
-                "model": model_widget(list(QWEN_EDIT_SPECS.values()), "Which Qwen model edits."),
+                "image": image_input(field("image"), "Picture 1 (a batch: see image_batch)"),
+                "model": model_widget(cls.offered(), "Which Qwen model edits."),
                 "prompt": widget(
                     QWEN_EDIT_20["qwen-image-2.0"].field("prompt"), "The instruction (qwen-image-edit*: 800)"
                 ),
@@ -416,7 +431,7 @@ class QwenImageEdit(PackNode):
                     {**side, "tooltip": "0 = follow the last picture. Otherwise see the model's size rule."},
                 ),
                 "height": ("INT", {**side, "tooltip": "0 = follow the last picture."}),
-                "seed": seed_input(),
+                "seed": seed_input("Sent only where a page documents the seed (not qwen-image-3.0 / 2.1-pro)."),
                 "prompt_extend": widget(
                     field("prompt_extend"),
                     "Let the service rewrite the instruction (not plain qwen-image-edit)",
@@ -425,20 +440,31 @@ class QwenImageEdit(PackNode):
                 "watermark": widget(field("watermark"), "Add the service's mark"),
             },
             "optional": {
-                "image_2": ("IMAGE", {"tooltip": "Optional picture 2."}),
-                "image_3": ("IMAGE", {"tooltip": "Optional picture 3."}),
+                **extra,
+                CUSTOM_MODEL: custom_model_input(cls.offered()[-3:]),
+                "image_batch": (
+                    [ONE_EDIT_EACH, ONE_EDIT],
+                    {
+                        "default": ONE_EDIT_EACH,
+                        "tooltip": f"A batch on 'image'. '{ONE_EDIT_EACH}' (as before): one edit, each billed, per "
+                        f"picture of the batch, with the pictures of image_2 and later in each. '{ONE_EDIT}': the "
+                        "batch's pictures are pictures 1, 2, ... of a single edit.",
+                    },
+                ),
             },
             "hidden": HIDDEN,
         }
 
     @classmethod
-    def check_widgets(cls, check: Check, values: dict[str, Any]) -> None:
-        spec = QWEN_EDIT_SPECS.get(values.get("model", ""))
-        if spec is None:
-            return  # check_declared has named the bad model (or it is fed by a link)
-        check_fields(check, spec, values, [name for name in _QWEN_FIELDS if spec.has_field(name)], leave_out=(AUTO,))
+    def wire_values(cls, check: Check, spec: Any, values: dict[str, Any]) -> dict[str, Any]:
+        """The checked values that go to the service. An input the model has no field for (prompt_extend on plain
+        qwen-image-edit) is left out, as before; a size it cannot take is refused."""
+        picked = {name: values[name] for name in _QWEN_FIELDS if name in values and spec.has_field(name)}
+        if isinstance(picked.get("negative_prompt"), str):
+            picked["negative_prompt"] = given(picked["negative_prompt"].strip())
         if isinstance(values.get("width"), int) and isinstance(values.get("height"), int):
-            qwen_size(check, spec.name, values["width"], values["height"])
+            picked["size"] = qwen_size(check, spec, values["width"], values["height"])
+        return checked_values(check, spec, picked)
 
     async def run(
         self,
@@ -454,31 +480,31 @@ class QwenImageEdit(PackNode):
         watermark,
         image_2=None,
         image_3=None,
+        image_4=None,
+        image_5=None,
+        image_6=None,
+        image_7=None,
+        image_8=None,
+        image_9=None,
+        image_10=None,
+        custom_model="",
+        image_batch=ONE_EDIT_EACH,
         unique_id=None,
     ):
-        settings = dict(prompt=prompt.strip(), negative_prompt=negative_prompt, n=n, seed=seed)
-        settings.update(prompt_extend=prompt_extend, watermark=watermark)
-        check = self.checked({"model": model, "width": width, "height": height, **settings})
-        spec = QWEN_EDIT_SPECS[model]
-        values = {name: settings.get(name) for name in _QWEN_PARAMETERS if spec.has_field(name)}
-        values.update(
-            negative_prompt=given(settings["negative_prompt"].strip()), size=qwen_size(check, model, width, height)
-        )
-        rule = spec.field("image").image
-        pictures = await encoded_batch(check, "image", image, rule)
-        extras = []
-        for name, tensor in zip(_EXTRA_PICTURES, (image_2, image_3), strict=True):
-            if tensor is not None:
-                extras += [ImageRef(e) for e in await encoded_batch(check, name, image_batch(tensor)[:1], rule)]
-        jobs = []
-        for picture in pictures:
-            content = [
-                {"image": ImageRef(picture)},
-                *({"image": ref} for ref in extras),
-                {"text": settings["prompt"]},
-            ]
-            body = spec.request(values, extra={"input.messages": [{"role": "user", "content": content}]})
-            jobs.append(Job(spec, body))
+        values = dict(model=model, prompt=prompt.strip(), negative_prompt=negative_prompt, n=n, width=width)
+        values.update(height=height, prompt_extend=prompt_extend, watermark=watermark, custom_model=custom_model)
+        check = self.checked(values)
+        spec = self.spec(values)
+        wire = {**self.wire_values(check, spec, values), "seed": confirmed_seed(spec, seed)}
+        more = (image_2, image_3, image_4, image_5, image_6, image_7, image_8, image_9, image_10)
+        firsts = references.gather([("image", image)])
+        pictures = firsts + references.gather(zip(_QWEN_PICTURES[1:], more, strict=True))
+        rest = list(range(len(firsts), len(pictures)))  # image_2 and later: in every edit
+        edits = [list(range(len(pictures)))] if image_batch == ONE_EDIT else [[i, *rest] for i in range(len(firsts))]
+        for edit in edits:
+            references.check_count(check, spec, [pictures[i] for i in edit])
+        refs = await references.encoded(check, spec, pictures)
+        jobs = [Job(spec, references.request(spec, wire, [refs[i] for i in edit])) for edit in edits]
         return image_outputs(await Runner(self.DISPLAY_NAME, unique_id).run(jobs))
 
 

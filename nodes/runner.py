@@ -42,6 +42,7 @@ from .client import (
 )
 from .client import ImageRef as ImageRef  # nodes put it in their bodies; the client resolves it
 from .images import Encoded, PixelBudget, decode_image_u8
+from .inline_fit import fit_run
 from .models import ModelSpec
 from .result_limits import (
     COUNT_FIELDS,
@@ -231,6 +232,7 @@ class Runner:
         self.status: comfy_bridge.NodeStatus | None = None
         self._states: list[Progress] = []
         self._task_ids: list[str] = []
+        self.notes: list[str] = []  # what the run changed on the user's pictures, shown with the final status
 
     def _cancelled(self) -> bool:
         return self.status.cancelled() if self.status is not None else comfy_bridge.interrupted()
@@ -318,6 +320,9 @@ class Runner:
         client = self._client()
         check_spending(self.node_name, jobs, client.settings.max_images_per_run)
         loop = asyncio.get_running_loop()
+        if not client.settings.temporary_uploads:  # outside China (Beijing) every picture goes inline: fit all first
+            region = client.settings.service_region
+            jobs, self.notes = await loop.run_in_executor(_WORKERS, fit_run, self.node_name, jobs, region)
         gate = asyncio.Semaphore(max(client.settings.max_concurrent, 1))
         expected = [images_expected(job.spec, job.body) for job in jobs]
         budget = run_budget(expected)
@@ -450,7 +455,7 @@ class Runner:
     def _done(self, results: list[JobResult], elapsed: float, prices: list[float | None] | None) -> None:
         if self.status is None:
             return
-        self.status.text(done_line(results, elapsed, prices))
+        self.status.text("\n".join([done_line(results, elapsed, prices), *self.notes]))
         self.status.progress(len(results), len(results))
 
     def _is_stop(self, errors: list[BaseException]) -> bool:

@@ -9,6 +9,19 @@ from . import models
 from .base import HIDDEN, SEED_MAX, PackNode, image_outputs, seed_input
 from .jobs import encoded_batch, image_input
 from .models import text_to_image as t2i_rows
+from .rows import (
+    CUSTOM_MODEL,
+    RowNode,
+    auto_input,
+    checked_values,
+    confirmed_seed,
+    custom_model_input,
+    highest,
+    images_per_call,
+    per_model_input,
+    picked_size,
+    text_input,
+)
 from .runner import ImageRef, Job, Runner
 from .validation import Check, check_field
 from .widgets import AUTO, model_widget, widget
@@ -88,93 +101,7 @@ class WanxV1SimilarImage(WanxV1TextToImage):
         return image_outputs(await Runner(self.DISPLAY_NAME, unique_id).run(jobs))
 
 
-# --- Shared by the nodes below: per-model tooltips and checks rendered from the rows --------------------------
-
-
-def rules_text(specs: Sequence[models.ModelSpec], name: str) -> str:
-    """Each distinct rule of field ``name`` among the models, with the models that share it, one line each."""
-    groups: dict[str, list[str]] = {}
-    for spec in specs:
-        if not spec.has_field(name):
-            groups.setdefault("not sent (no documented field)", []).append(spec.name)
-            continue
-        item = spec.field(name)
-        text = "; ".join(t for t in (item.limits_text(), item.note) if t) or "no documented limit"
-        groups.setdefault(text + ("" if item.confirmed else " (UNCONFIRMED)"), []).append(spec.name)
-    return "\n".join(f"• {', '.join(names)}: {text}" for text, names in groups.items())
-
-
-def per_model_input(kind: Any, specs: Sequence[models.ModelSpec], name: str, lead: str, **options: Any) -> tuple:
-    """An input whose tooltip lists the field's rule per model (the limits live only in the rows)."""
-    return kind, {**options, "tooltip": f"{lead}\n{rules_text(specs, name)}"}
-
-
-def text_input(specs: Sequence[models.ModelSpec], name: str, lead: str) -> tuple:
-    return per_model_input("STRING", specs, name, lead, multiline=True, default="")
-
-
-def auto_input(kind: str, specs: Sequence[models.ModelSpec], name: str, lead: str, **options: Any) -> tuple:
-    """A number whose 0 means auto: left out, so the model's own default applies."""
-    return per_model_input(kind, specs, name, f"{lead} 0 = auto: not sent, the model's default applies.", **options)
-
-
-def highest(specs: Sequence[models.ModelSpec], name: str) -> float:
-    return max(spec.field(name).high or 0 for spec in specs if spec.has_field(name))
-
-
-def picked_size(check: Check, width: Any, height: Any) -> str | None:
-    """'W*H' from the width and height inputs; None when both are auto (0 or 'auto')."""
-    unset = [str(v) in ("0", AUTO) for v in (width, height)]
-    if all(unset):
-        return None
-    if any(unset):
-        raise check.fail("width", f"is {width} and height {height}; set both, or both to auto.")
-    return f"{int(width)}*{int(height)}"
-
-
-def checked_values(check: Check, spec: models.ModelSpec, values: dict[str, Any]) -> dict[str, Any]:
-    """Each widget value (None = not asked for) checked against the model's field. A value for a field the model
-    does not document is refused, unless it is off or empty (then it is simply not sent)."""
-    clean: dict[str, Any] = {}
-    for name, value in values.items():
-        if isinstance(value, str) and not value.strip():
-            value = None
-        if not spec.has_field(name):
-            if value not in (None, False):
-                raise check.fail(name, f"is set, but {spec.name} documents no such field; leave it empty, off or auto.")
-            continue
-        clean[name] = check_field(check, spec.field(name), value)
-    return clean
-
-
-def confirmed_seed(spec: models.ModelSpec, seed: Any) -> Any:
-    """The seed widget always drives ComfyUI's caching; it reaches the service only where a page documents it."""
-    return seed if spec.has_field("seed") and spec.field("seed").confirmed else None
-
-
-class RowNode(PackNode):
-    """A node that picks a model row and checks its widget values against that row's fields."""
-
-    @classmethod
-    def spec(cls, values: dict[str, Any]) -> models.ModelSpec | None:
-        return t2i_rows.MODELS.get(values.get("model"))
-
-    @classmethod
-    def wire_values(cls, check: Check, spec: models.ModelSpec, values: dict[str, Any]) -> dict[str, Any]:
-        raise NotImplementedError
-
-    @classmethod
-    def check_widgets(cls, check: Check, values: dict[str, Any]) -> None:
-        spec = cls.spec(values)
-        if spec is not None:  # None: the model comes through a link, known only when the node runs
-            cls.wire_values(check, spec, values)
-
-
 # --- Wan 2.x / Qwen-Image / Z-Image ------------------------------------------------------------------------------
-
-
-def images_per_call(spec: models.ModelSpec) -> int:
-    return int(spec.field("n").high or 1) if spec.has_field("n") else 1
 
 
 class WanQwenTextToImage(RowNode):
@@ -182,7 +109,8 @@ class WanQwenTextToImage(RowNode):
     DISPLAY_NAME = "DashScope Wan / Qwen Text to Image"
     CATEGORY = "DashScope/Text to Image"
     DESCRIPTION = (
-        "The current DashScope text-to-image models: Wan 2.x, Qwen-Image and Z-Image. Each model's prompt limit, "
+        "The current DashScope text-to-image models: Wan 2.x, Qwen-Image (2.0, 3.0, 2.1-pro) and Z-Image. Each model's "
+        "prompt limit, "
         "size rule and images per call are in the input tooltips (from the model table, see docs/models.md). "
         "width = height = 0 uses the model's own default size. A newer model, or a dated snapshot, can be typed into "
         "'custom_model' without updating the pack."
@@ -190,7 +118,7 @@ class WanQwenTextToImage(RowNode):
 
     @classmethod
     def INPUT_TYPES(cls) -> dict[str, Any]:
-        specs = t2i_rows.WAN_QWEN  # read at call time: the node offers exactly the rows
+        specs = cls.offered()
         side = dict(default=0, min=0, max=4096, step=16)
         return {
             "required": {
@@ -237,10 +165,18 @@ class WanQwenTextToImage(RowNode):
         }
 
     @classmethod
+    def offered(cls) -> Sequence[models.ModelSpec]:
+        return t2i_rows.WAN_QWEN  # read at call time: the node offers exactly the rows
+
+    @classmethod
     def spec(cls, values: dict[str, Any]) -> models.ModelSpec | None:
-        name = str(values.get("custom_model") or "").strip() or values.get("model")
-        offered = {spec.name: spec for spec in t2i_rows.WAN_QWEN}
+        name = str(values.get(CUSTOM_MODEL) or "").strip() or values.get("model")
+        offered = {spec.name: spec for spec in cls.offered()}
         return offered.get(name) or models.guess_spec(name) if name else None
+
+    @classmethod
+    def check_custom(cls, check: Check, values: dict[str, Any]) -> None:
+        """Any name goes: a newer release is guessed from its name (guess_spec), a dated snapshot is its family."""
 
     @classmethod
     def wire_values(cls, check: Check, spec: models.ModelSpec, values: dict[str, Any]) -> dict[str, Any]:
@@ -296,6 +232,7 @@ def side_choices(specs: Sequence[models.ModelSpec]) -> list[str]:
 
 class StableDiffusion(RowNode):
     NODE_ID = "DashScopeImgStableDiffusion"
+    LATE_INPUTS = (CUSTOM_MODEL,)
     DISPLAY_NAME = "DashScope Stable Diffusion (retired)"
     CATEGORY = "DashScope/Text to Image"
     DESCRIPTION = (
@@ -354,9 +291,14 @@ class StableDiffusion(RowNode):
                 "shift": auto_input(
                     "FLOAT", SD_MODELS, "shift", "Sampling shift (3.5 only).", default=0.0, min=0.0, max=20.0, step=0.5
                 ),
+                CUSTOM_MODEL: custom_model_input(SD_MODELS),
             },
             "hidden": HIDDEN,
         }
+
+    @classmethod
+    def offered(cls) -> Sequence[models.ModelSpec]:
+        return SD_MODELS
 
     @classmethod
     def wire_values(cls, check: Check, spec: models.ModelSpec, values: dict[str, Any]) -> dict[str, Any]:
@@ -367,10 +309,22 @@ class StableDiffusion(RowNode):
         return checked_values(check, spec, picked)
 
     async def run(
-        self, model, prompt, negative_prompt, width, height, n, steps, guidance, seed, shift=0.0, unique_id=None
+        self,
+        model,
+        prompt,
+        negative_prompt,
+        width,
+        height,
+        n,
+        steps,
+        guidance,
+        seed,
+        shift=0.0,
+        custom_model="",
+        unique_id=None,
     ):
         values = dict(model=model, prompt=prompt, negative_prompt=negative_prompt, width=width, height=height, n=n)
-        values.update(steps=steps, guidance=guidance, shift=shift)
+        values.update(steps=steps, guidance=guidance, shift=shift, custom_model=custom_model)
         check = self.checked(values)
         spec = self.spec(values)
         wire = self.wire_values(check, spec, values)
@@ -380,6 +334,7 @@ class StableDiffusion(RowNode):
 
 class Flux(RowNode):
     NODE_ID = "DashScopeImgFlux"
+    LATE_INPUTS = (CUSTOM_MODEL,)
     DISPLAY_NAME = "DashScope FLUX (retired)"
     CATEGORY = "DashScope/Text to Image"
     DESCRIPTION = (
@@ -419,8 +374,13 @@ class Flux(RowNode):
                 ),
                 "seed": seed_input("Not sent: no page documents FLUX's seed; changing it still asks for a new image."),
             },
+            "optional": {CUSTOM_MODEL: custom_model_input(FLUX_MODELS)},
             "hidden": HIDDEN,
         }
+
+    @classmethod
+    def offered(cls) -> Sequence[models.ModelSpec]:
+        return FLUX_MODELS
 
     @classmethod
     def wire_values(cls, check: Check, spec: models.ModelSpec, values: dict[str, Any]) -> dict[str, Any]:
@@ -430,8 +390,8 @@ class Flux(RowNode):
         )
         return checked_values(check, spec, picked)
 
-    async def run(self, model, prompt, size, steps, guidance, seed, unique_id=None):
-        values = dict(model=model, prompt=prompt, size=size, steps=steps, guidance=guidance)
+    async def run(self, model, prompt, size, steps, guidance, seed, custom_model="", unique_id=None):
+        values = dict(model=model, prompt=prompt, size=size, steps=steps, guidance=guidance, custom_model=custom_model)
         check = self.checked(values)
         spec = self.spec(values)
         body = spec.request({**self.wire_values(check, spec, values), "seed": confirmed_seed(spec, seed)})

@@ -228,9 +228,11 @@ def check_field(check: Check, spec_field: Field, value: Any, name: str = "") -> 
                 raise check.fail(name, f"is {count(value)} {unit} long; the limit is {limit} {unit}.")
         else:
             value = check.text(name, value, limit, required=spec_field.required)
-    if spec_field.size is not None:
+    if spec_field.size is not None and value not in spec_field.size.presets:
         width, height = parse_size(value) or (0, 0)
         problem = spec_field.size.problem(width, height) if width and height else f"is {value!r}; write W*H."
+        if problem and spec_field.size.presets and not (width and height):
+            problem = f"is {value!r}; this model takes {spec_field.size.text()}."
         if problem:
             raise check.fail(name, problem)
     if spec_field.enum is not None:
@@ -238,8 +240,18 @@ def check_field(check: Check, spec_field: Field, value: Any, name: str = "") -> 
     if spec_field.low is not None or spec_field.high is not None:
         low = spec_field.low if spec_field.low is not None else float("-inf")
         high = spec_field.high if spec_field.high is not None else float("inf")
-        check.number(name, value, low, high)
+        if isinstance(value, list):  # a list field's range is its number of items (a palette's 3-10 colours)
+            if not low <= len(value) <= high:
+                raise check.fail(name, f"holds {len(value)} items; this model takes {_count(low, high)}.")
+        else:
+            check.number(name, value, low, high)
     return value
+
+
+def _count(low: float, high: float) -> str:
+    if high == float("inf"):
+        return f"at least {low:g}"
+    return f"{low:g}-{high:g}" if low > float("-inf") else f"at most {high:g}"
 
 
 def check_fields(

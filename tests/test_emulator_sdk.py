@@ -128,3 +128,52 @@ def test_sdk_lists_tasks_and_fine_tune_jobs(sdk, tmp_path):
     jobs = dashscope.FineTunes.list(api_key=TEST_KEY)
     assert jobs.status_code == 200 and jobs.output.total == 1
     assert jobs.output.jobs[0].job_id == job.output.job_id and jobs.output.jobs[0].training_file_ids == [file_id]
+
+
+def test_sdk_image_generation_async_call_for_wan26(sdk):
+    """The official SDK's ImageGeneration.async_call posts wan2.6-t2i's messages body to image-generation with
+    X-DashScope-Async (official-reference-2026-12.md §5); the emulator's route for it answers as the pack expects."""
+    from dashscope.aigc.image_generation import ImageGeneration
+
+    messages = [{"role": "user", "content": [{"text": "a lighthouse"}]}]
+    created = ImageGeneration.async_call(model="wan2.6-t2i", messages=messages, n=1, size="1280*1280")
+    assert created.status_code == 200, created
+    [submit] = [r for r in sdk.requests if r.host == "api" and r.method == "POST"]
+    assert submit.path.endswith("/services/aigc/image-generation/generation")
+    assert submit.headers.get("x-dashscope-async") == "enable"
+    done = ImageGeneration.wait(created)
+    assert done.status_code == 200 and done.output.task_status == "SUCCEEDED", done
+    [choice] = done.output.choices
+    assert choice["message"]["content"][0]["image"].startswith(sdk.results_url)
+
+
+def test_sdk_image_generation_for_wan27_sync_and_async(sdk):
+    """ImageGeneration (SDK >= 1.25.15 per the wan2.7 page): the sync call on multimodal-generation and async_call +
+    wait on image-generation, with the page's example parameters; the answers carry choices[].message.content[]."""
+    from dashscope.aigc.image_generation import ImageGeneration
+    from dashscope.api_entities.dashscope_response import Message
+
+    message = Message(role="user", content=[{"text": "一间有着精致窗户的花店"}])
+    answer = ImageGeneration.call(
+        model="wan2.7-image-pro",
+        api_key=TEST_KEY,
+        messages=[message],
+        n=1,
+        size="2K",
+        watermark=False,
+        thinking_mode=True,
+    )
+    assert answer.status_code == 200, answer
+    assert [part["image"][:4] for part in answer.output.choices[0].message.content] == ["http"]
+    task = ImageGeneration.async_call(model="wan2.7-image", api_key=TEST_KEY, messages=[message], n=2, size="2K")
+    assert task.status_code == 200, task
+    done = ImageGeneration.wait(task, api_key=TEST_KEY)
+    assert done.output.task_status == "SUCCEEDED"
+    images = [part["image"] for choice in done.output.choices for part in choice["message"]["content"]]
+    assert len(images) == 2 and done.usage.image_count == 2
+    posts = [r for r in sdk.requests if r.host == "api" and r.method == "POST"]
+    assert [r.path.rsplit("/aigc/", 1)[-1] for r in posts] == [
+        "multimodal-generation/generation",
+        "image-generation/generation",
+    ]
+    assert posts[1].headers["x-dashscope-async"] == "enable"

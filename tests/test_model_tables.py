@@ -121,6 +121,25 @@ def test_pack_table_and_emulator_catalog_agree(pack):
     )
 
 
+def test_async_first_every_model_with_a_documented_async_protocol_uses_it(pack):
+    """Issue 16: a paid image without a task id is lost when the connection drops. Where the catalog (written from
+    the pages) knows an official asynchronous route for a model, the pack's row must be that route; a row that
+    names a documented synchronous alternative (``sync_path``) must name one the catalog serves."""
+    found = []
+    for name, spec in submodule(pack, "nodes.models").MODELS.items():
+        model = catalog.find(name)
+        if model is None:
+            continue  # reported by the comparison above
+        documented_async = [r.path for r in model.routes if not r.sync and r.confidence == catalog.OFFICIAL]
+        if spec.sync and documented_async:
+            found.append(f"{name}: sync in the pack, but the page documents async at {documented_async}")
+        if spec.sync_path:
+            route = model.route(spec.sync_path)
+            if route is None or not route.sync:
+                found.append(f"{name}: sync_path {spec.sync_path} is not a synchronous route of the catalog")
+    assert not found, "\n".join(found)
+
+
 def test_pending_rows_name_models_of_the_pack(pack):
     # A stale name would silently skip nothing; keep the set honest.
     assert PENDING_PACK_ROWS <= set(submodule(pack, "nodes.models").MODELS)

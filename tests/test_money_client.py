@@ -17,8 +17,9 @@ from PIL import Image
 from tests.conftest import TEST_KEY, api_requests, node_inputs, run_node, submodule, task_made_elsewhere
 
 WANX = {"model": "wanx-v1", "input": {"prompt": "a cat"}, "parameters": {"n": 1, "size": "1024*1024"}}
-WAN26 = {
-    "model": "wan2.6-t2i",
+# A model whose page documents no asynchronous protocol: one synchronous call, no task id.
+SYNC_QWEN = {
+    "model": "qwen-image-2.0",
     "input": {"messages": [{"role": "user", "content": [{"text": "a lighthouse"}]}]},
     "parameters": {"size": "1024*1024", "n": 1},
 }
@@ -201,8 +202,10 @@ def test_a_task_running_at_the_timeout_is_reported_with_how_to_fetch_it(pack, em
 
 
 def test_a_synchronous_generation_gets_the_generation_timeout(pack, emulator, make_client, client_mod):
-    emulator.set_task_seconds(1.0, "wan2.6-t2i")  # longer than the request timeout below
-    outcome = make_client(request_timeout=0.3, generation_timeout=10.0).run(_endpoint(pack, "wan2.6-t2i"), WAN26)
+    emulator.set_task_seconds(1.0, "qwen-image-2.0")  # longer than the request timeout below
+    outcome = make_client(request_timeout=0.3, generation_timeout=10.0).run(
+        _endpoint(pack, "qwen-image-2.0"), SYNC_QWEN
+    )
     assert outcome.output["choices"][0]["message"]["content"][0]["image"]
     assert emulator.count("sync_call") == 1
     loaded = client_mod.load_settings(environ={}, config={"generation_timeout": 600})
@@ -216,10 +219,11 @@ def test_a_synchronous_generation_gets_the_generation_timeout(pack, emulator, ma
 
 def test_a_5xx_to_a_paid_synchronous_call_is_ambiguous_and_not_resent(pack, emulator, make_client, client_mod):
     emulator.faults.submit_errors(1, status=502, code="InternalError", message="Bad gateway, please try again later.")
-    with pytest.raises(client_mod.AmbiguousRequestError) as caught:
-        make_client().run(_endpoint(pack, "wan2.6-t2i"), WAN26)
+    with pytest.raises(client_mod.LostSyncAnswerError) as caught:
+        make_client().run(_endpoint(pack, "qwen-image-2.0"), SYNC_QWEN)
     message = str(caught.value)
-    assert "NOT re-sent" in message and "may have created" in message and "try again" not in message.lower()
+    assert "NOT re-sent" in message and "may have been generated and billed" in message
+    assert "try again" not in message.lower() and isinstance(caught.value, client_mod.AmbiguousRequestError)
     assert emulator.count("submit") == 1
 
 

@@ -101,6 +101,7 @@ def test_retired_models_say_so_where_they_are_chosen(pack):
 # The node families: each lists its nodes in NODES and registers them through nodes/__init__.py FAMILIES.
 FAMILY_MODULES = (
     "text_to_image",
+    "wan_image",
     "editing",
     "segmentation",
     "image_to_image",

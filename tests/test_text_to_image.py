@@ -113,17 +113,21 @@ def _defaults(pack, node_id):
     return {name: entry[1]["default"] for name, entry in entries.items()}
 
 
-def test_modern_models_use_the_sync_multimodal_protocol(pack, service):
+def test_wan26_runs_async_with_the_sync_calls_messages_body(pack, service):
+    """Async first: wan2.6-t2i posts the messages body of its sync protocol to image-generation with
+    X-DashScope-Async, so the image has a task id (journal, Stop, recovery, Task Result)."""
     images, _, task_ids, *_ = run_node(
         pack,
         "DashScopeImgModernTextToImage",
         **{**WAN_QWEN, "prompt": "海边的灯塔", "negative_prompt": "people", "width": 1440, "height": 1152, "n": 2},
     )
-    [call] = api_requests(service, "multimodal-generation")
-    assert "x-dashscope-async" not in call.headers
+    assert api_requests(service, "multimodal-generation") == []
+    [call] = _submits(service)
+    assert call.path.endswith("/services/aigc/image-generation/generation")
+    assert call.headers["x-dashscope-async"] == "enable"
     assert call.json["input"] == {"messages": [{"role": "user", "content": [{"text": "海边的灯塔"}]}]}
-    # The sync protocol puts negative_prompt in parameters; prompt_extend (service default on, per third-party
-    # schemas) and watermark are sent as the user set them.
+    # negative_prompt in parameters (the mirror's async example); prompt_extend (service default on, per
+    # third-party schemas) and watermark are sent as the user set them.
     assert call.json["parameters"] == {
         "negative_prompt": "people",
         "size": "1440*1152",
@@ -133,7 +137,55 @@ def test_modern_models_use_the_sync_multimodal_protocol(pack, service):
         "watermark": False,
     }
     assert images.shape == (2, 1152, 1440, 3)
-    assert task_ids == ""  # sync calls have no task
+    [task] = service.tasks.values()
+    assert task_ids == task.task_id  # the task answer's choices were read
+
+
+def test_models_without_an_async_protocol_stay_on_the_sync_call(pack, service):
+    run_node(pack, "DashScopeImgModernTextToImage", **{**WAN_QWEN, "model": "qwen-image-max"})
+    [call] = api_requests(service, "multimodal-generation")
+    assert "x-dashscope-async" not in call.headers and service.count("task_created") == 0
+
+
+@pytest.mark.parametrize(
+    ("model", "width", "height", "ok"),
+    [
+        ("wan2.6-t2i", 1696, 960, True),  # recommended by the same pages, 0.6 % under 1280*1280
+        ("wan2.5-t2i-preview", 960, 1696, True),
+        ("wan2.5-t2i-preview", 1024, 1024, False),  # the old third-party bound (from 768*768) let this through
+        ("wan2.5-t2i-preview", 768, 2700, True),  # the page's own example of a free size
+        ("wan2.6-t2i", 1700, 960, False),  # not a named size, under the bound
+        ("wan2.6-t2i", 2880, 720, True),
+        ("wan2.6-t2i", 2900, 700, False),  # over 4:1
+    ],
+)
+def test_wan_pixel_area_sizes(pack, model, width, height, ok):
+    cls = pack.NODE_CLASS_MAPPINGS["DashScopeImgModernTextToImage"]
+    answer = cls.VALIDATE_INPUTS(**{**WAN_QWEN, "model": model, "width": width, "height": height})
+    assert (answer is True) == ok, answer
+    if not ok:
+        assert "1280x1280" in answer or "4:1" in answer, answer
+
+
+@pytest.mark.parametrize(
+    ("model", "limit"),
+    [
+        ("wan2.6-t2i", 2100),
+        ("wan2.5-t2i-preview", 2000),
+        ("wan2.2-t2i-flash", 500),
+        ("wanx2.1-t2i-plus", 500),
+        ("wanx2.0-t2i-turbo", 800),
+        ("qwen-image-plus", 800),
+    ],
+)
+def test_each_model_has_its_own_prompt_length_and_a_longer_prompt_is_refused(pack, model, limit):
+    """The service cuts a longer prompt silently (a paid image of a prompt the user did not write): refused."""
+    cls = pack.NODE_CLASS_MAPPINGS["DashScopeImgModernTextToImage"]
+    assert cls.VALIDATE_INPUTS(**{**WAN_QWEN, "model": model, "prompt": "p" * limit}) is True
+    refused = cls.VALIDATE_INPUTS(**{**WAN_QWEN, "model": model, "prompt": "p" * (limit + 1)})
+    assert f"the limit is {limit}" in refused, refused
+    tooltip = cls.INPUT_TYPES()["required"]["prompt"][1]["tooltip"]
+    assert "cuts a longer prompt" in tooltip
 
 
 @pytest.mark.parametrize("node_id", ["DashScopeImgModernTextToImage", "DashScopeImgStableDiffusion"])
@@ -163,10 +215,21 @@ def test_one_image_per_call_models_are_called_n_times(pack, service):
         "DashScopeImgModernTextToImage",
         **{**WAN_QWEN, "model": "qwen-image-plus", "width": 1328, "height": 1328, "n": 2, "seed": 10},
     )
-    calls = api_requests(service, "multimodal-generation")
-    assert len(calls) == 2 and all("n" not in c.json["parameters"] for c in calls)  # n is fixed 1 (the default)
+    calls = _submits(service)
+    # qwen-image-plus runs async (its page's asynchronous variant): prompt in input, one task per image.
+    assert len(calls) == 2 and all(c.path.endswith("text2image/image-synthesis") for c in calls)
+    assert all(c.json["input"] == {"prompt": "cat"} for c in calls)
+    assert all("n" not in c.json["parameters"] for c in calls)  # n is fixed 1 (the default)
     assert sorted(c.json["parameters"]["seed"] for c in calls) == [10, 11]
-    assert images.shape[0] == 2
+    assert images.shape[0] == 2 and service.count("task_created") == 2
+
+
+def test_a_snapshot_of_qwen_image_plus_speaks_the_sync_protocol(pack):
+    """The page documents the async variant for the names qwen-image-plus and qwen-image only."""
+    models = submodule(pack, "nodes.models")
+    snapshot = models.guess_spec("qwen-image-plus-2026-01-09")
+    assert snapshot.sync and snapshot.path == models.MULTIMODAL
+    assert not models.guess_spec("qwen-image-plus").sync
 
 
 def test_older_wan_models_use_the_async_text2image_protocol(pack, service):
@@ -202,7 +265,7 @@ def test_custom_model_needs_no_code_change(pack, service):
     models = submodule(pack, "nodes.models")
     assert "wan2.7-t2i" not in models.MODELS
     spec = models.guess_spec("wan2.7-t2i")
-    assert spec.sync and spec.path == models.MULTIMODAL
+    assert not spec.sync and spec.path == models.IMAGE_GENERATION  # wan2.6's async protocol, assumed
     assert spec.results == ("choices[].message.content[].image",)
     assert not models.is_confirmed(spec.page)
     assert not models.guess_spec("wanx2.1-t2i-turbo").sync

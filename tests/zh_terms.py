@@ -18,7 +18,7 @@ NODES: dict[str, tuple[str, str]] = {
     ),
     "DashScopeImgModernTextToImage": (
         "百炼 万相 / 千问 文生图",
-        "当前的文生图模型：万相 2.x、千问 Qwen-Image 与 Z-Image。各模型的提示词上限、尺寸规则与每次调用张数见各输入的提示（来自模型表，见 docs/models.md）。宽高均为 0 时使用模型默认尺寸。更新的模型或带日期的快照可直接填入 custom_model，无需更新插件。",
+        "当前的文生图模型：万相 2.x、千问 Qwen-Image（2.0、3.0、2.1-pro）与 Z-Image。各模型的提示词上限、尺寸规则与每次调用张数见各输入的提示（来自模型表，见 docs/models.md）。宽高均为 0 时使用模型默认尺寸。更新的模型或带日期的快照可直接填入 custom_model，无需更新插件。",
     ),
     "DashScopeImgStableDiffusion": (
         "百炼 Stable Diffusion（已下线）",
@@ -62,7 +62,16 @@ NODES: dict[str, tuple[str, str]] = {
     ),
     "DashScopeImgQwenEdit": (
         "百炼 千问 指令编辑",
-        "通义千问 Qwen-Image 图像编辑：1-3 张图加一条指令（结果沿用最后一张图的宽高比）。qwen-image-2.0 为当前模型；qwen-image-edit 系列已于 2026-10-10 下线。",
+        "通义千问 Qwen-Image 图像编辑：参考图加一条指令，如“把图1的商品放到图2的桌上”（图按输入顺序编号：image、image_2……；image_2 及之后输入的一批图中每张都是一张图）。"
+        "可用张数：qwen-image-2.0(-pro)、qwen-image-3.0(-pro) 与 qwen-image-edit 系列 1-3 张，qwen-image-2.1-pro 1-10 张（qwen-image-3.0 与 2.1-pro 在服务端为邀测，其参数未经官方确认）。"
+        "image 输入为一批图时默认每张各编辑一次（见 image_batch）。qwen-image-edit 系列已于 2026-10-10 下线。带日期的快照（如 qwen-image-edit-plus-2025-12-15）填入 custom_model。",
+    ),
+    "DashScopeImgWanImage": (
+        "百炼 万相图像 2.7 / 2.6 / 2.5（生成与编辑）",
+        "万相图像模型，均走异步任务协议（每张付费图都有任务 ID）。wan2.7-image-pro / wan2.7-image：文生图（思考模式；pro 支持 4K）、1-9 张参考图编辑、"
+        "最多 12 张的组图（enable_sequential）、框选区域编辑（在图片对应的 bbox 遮罩上涂白：每块独立区域成为一个框）与调色板（文字如 “#C0392B 40%, #F1C40F 35%, #2C3E50 25%”，"
+        "或从 color_palette_image 提取）。wan2.6-image：1-4 张图编辑。wan2.5-i2i-preview：1-3 张图编辑。图按输入顺序编号（image、image_2……；一批中的每张都是一张图），"
+        "提示词中写“图1”“image 1”。所有结果作为一批返回（尺寸不同的缩放到第一张）。各模型规则见提示与 docs/models.md；未经官方页面确认的均标为 UNCONFIRMED（随机种子不发送给这些模型：没有页面写明）。",
     ),
     "DashScopeImgCosplay": (
         "百炼 人像动漫化 Cosplay（已下线）",
@@ -154,8 +163,33 @@ INPUTS: dict[str, tuple[str, str]] = {
     "ctrl_step": ("排版步数占比", "遵循文字排版的步数比例（大于 0，至多 1）。"),
     "custom_model": (
         "自定义模型",
-        "填写任意 DashScope 文生图模型名（如更新的 wan2.x、qwen-image 版本或带日期的快照），将覆盖上面的模型选择；其协议按最接近的已知模型推定（未经证实）。留空则使用列表。",
+        "带日期的快照（<模型>-YYYY-MM-DD，如 qwen-image-edit-plus-2025-12-15），覆盖上面的模型选择，按其所属模型的协议与限制调用（未经证实）。"
+        "文生图节点还接受任意更新的模型名（如新的 wan2.x、qwen-image 版本），协议按最接近的已知模型推定。留空则使用列表。",
     ),
+    "bbox": (
+        "框选区域",
+        "在 image 的图片上涂白的区域：每块独立的白色区域成为一个框（bbox_list，仅 wan2.7）。在遮罩编辑器中绘制，尺寸与图片一致；空遮罩不发送框。",
+    ),
+    **{
+        f"bbox_{k}": (
+            f"框选区域 {k}",
+            f"在 image_{k} 的图片上涂白的区域：每块独立区域成为一个框（仅 wan2.7），尺寸与图片一致。",
+        )
+        for k in range(2, 10)
+    },
+    "color_palette": (
+        "调色板",
+        "配色，如 “#C0392B 40%, #F1C40F 35%, #2C3E50 25%”：3-10 种颜色，比例合计 100%；都不写比例则平分（wan2.7；组图中不可用）。",
+    ),
+    "color_palette_count": ("调色板颜色数", "从调色板图片中提取的颜色数（3-10；图片颜色更少时取更少）。"),
+    "color_palette_image": ("调色板图片", "在本机从这张图（一批时取第一张）提取主要颜色及其比例作为调色板。"),
+    "enable_sequential": ("组图模式", "生成一组 n 张相关的图（组图，wan2.7：1-12 张）；不能与调色板同用。"),
+    "image_batch": (
+        "图片批次",
+        "image 输入为一批图时：one edit per picture（默认，与旧版相同）每张各编辑一次、各自计费，image_2 及之后的图附在每次编辑中；"
+        "all pictures in one edit：这批图依次作为同一次编辑的第 1、2……张图。",
+    ),
+    "thinking_mode": ("思考模式", "先推理再作画（wan2.7 文生图）；编辑与组图中无效，不发送。"),
     "dilate": ("膨胀遮罩", "先把遮罩略微扩大；配合分割遮罩时建议开启。"),
     "face": ("人脸照片", "清晰的人脸照片；一批照片逐张提交任务。"),
     "face_prompt": ("面部描述", "面部描述，少于 100 字。"),
@@ -186,9 +220,14 @@ INPUTS: dict[str, tuple[str, str]] = {
         "引导强度；0 = 自动（不发送，用模型默认）。SD 3.5 发送为 cfg，XL / 1.5 为 scale，FLUX 为 guidance。",
     ),
     "height": ("高度", "输出高度（像素）；0 或 auto 表示不指定（由模型或输入图决定）。各模型规则见提示。"),
-    "image": ("图像", "输入图像；一批图像逐张提交任务。"),
-    "image_2": ("图像 2", "可选的第 2 张图。"),
-    "image_3": ("图像 3", "可选的第 3 张图。"),
+    "image": (
+        "图像",
+        "输入图像。多数节点对一批图像逐张提交任务；万相图像节点中一批里的每张都是一张参考图（第 1、2……张），千问编辑见 image_batch。",
+    ),
+    **{
+        f"image_{k}": (f"图像 {k}", "可选：更多参考图，排在前面输入的图之后；一批中的每张都是一张图。")
+        for k in range(2, 11)
+    },
     "image_short_size": ("短边尺寸", "结果短边，512-1024（64 的倍数）。"),
     "invert": ("反相", "输入为深底浅线时反转。"),
     "is_sketch": ("输入为线稿", "doodle：输入已是线稿。"),
@@ -245,7 +284,10 @@ INPUTS: dict[str, tuple[str, str]] = {
     "shoes": ("鞋子", "鞋子图片，1-2 个视角（一批）。"),
     "shoes_2": ("鞋子 2", "同一双鞋的另一视角。"),
     "short_side_size": ("短边尺寸", "输出短边：v1 为 512 或 1024；v2 为 1024 或 2048。"),
-    "size": ("尺寸", "输出尺寸（宽*高）。"),
+    "size": (
+        "尺寸",
+        "输出尺寸：宽*高；万相图像节点还可选 1K / 2K / 4K（4K 仅 wan2.7-image-pro 文生图），auto 表示不发送。",
+    ),
     "sketch": ("线稿", "白底深色线条；每边 256-2048 像素。"),
     "sketch_extraction": ("提取线稿", "输入为照片时由服务端提取边缘（此时跳过反相/二值化）。"),
     "sketch_weight": ("线稿权重", "遵循线条的严格程度（0-10）。"),
@@ -418,6 +460,8 @@ OPTION_LABELS: dict[str, str] = {
     "sr": "超分",
     "hrf": "高清修复",
     "keep": "保持原比例",
+    "one edit per picture": "每张图各编辑一次",
+    "all pictures in one edit": "所有图片一次编辑",
     "auto": "自动",
     "stop the graph": "停止整个工作流",
     "continue with the images that succeeded": "用成功的图像继续",

@@ -14,9 +14,11 @@ from .errors import (
     DownloadError,
     InputError,
     InvalidRequestError,
+    LostSyncAnswerError,
     MissingApiKeyError,
     ModelUnavailableError,
     NetworkError,
+    NoTemporaryUploadsError,
     NothingCreatedError,
     PackError,
     PermissionDeniedError,
@@ -26,7 +28,7 @@ from .errors import (
     TaskFailedError,
     TaskTimeoutError,
 )
-from .request_images import INLINE_LIMIT, ImageData, ImageRef, Prepared
+from .request_images import INLINE_LIMIT, ImageData, ImageRef, Prepared, inline_size
 from .results import MODERATED, ResultSlot, result_slots, successful_urls
 from .service import CallSpec, DashScopeClient
 from .settings import REGIONS, Settings, load_settings
@@ -48,10 +50,12 @@ __all__ = [
     "ImageRef",
     "InputError",
     "InvalidRequestError",
+    "LostSyncAnswerError",
     "MODERATED",
     "MissingApiKeyError",
     "ModelUnavailableError",
     "NetworkError",
+    "NoTemporaryUploadsError",
     "NothingCreatedError",
     "PackError",
     "PermissionDeniedError",
@@ -70,6 +74,7 @@ __all__ = [
     "TaskTimeoutError",
     "UPLOAD_CACHE",
     "USER_STOP",
+    "inline_size",
     "load_settings",
     "result_slots",
     "successful_urls",

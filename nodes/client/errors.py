@@ -43,6 +43,12 @@ class KeyRefusedError(PackError):
     code = "KeyRefused"
 
 
+class NoTemporaryUploadsError(PackError):
+    """A picture could only go as a temporary upload, and the region has none; nothing was sent."""
+
+    code = "NoTemporaryUploads"
+
+
 class DashScopeError(PackError):
     """An error answered by (or while talking to) the DashScope service."""
 
@@ -149,6 +155,16 @@ class AmbiguousRequestError(NetworkError):
     hint = (
         "The service may have created the task; it was NOT re-sent, so you are not billed twice. Check the task "
         "list in the DashScope (百炼) console before running again."
+    )
+
+
+class LostSyncAnswerError(AmbiguousRequestError):
+    """The answer to a synchronous generation was lost after the request went out (dropped connection, timeout or
+    5xx). There is no task to look up: the images may be made and billed, and nothing can fetch them."""
+
+    hint = (
+        "This model answers synchronously and gives no task id, so the image may have been generated and billed "
+        "and cannot be fetched later. It was NOT re-sent; running the node again generates and bills a new image."
     )
 
 

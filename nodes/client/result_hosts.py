@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-import threading
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -29,7 +28,7 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from .settings import is_loopback_host
-from .transport import pooled_session
+from .transport import shared_session
 
 
 class BlockedHostError(Exception):
@@ -125,15 +124,7 @@ class _GuardedAdapter(HTTPAdapter):
         self.poolmanager.pool_classes_by_scheme = {"http": _GuardedHTTPPool, "https": _GuardedHTTPSPool}
 
 
-_SESSION: requests.Session | None = None
-_LOCK = threading.Lock()
-
-
 def guarded_session() -> requests.Session:
-    """One pooled session for result downloads whose connections are refused when they reach a non-public
+    """The pooled session for result downloads, whose connections are refused when they reach a non-public
     address."""
-    global _SESSION
-    with _LOCK:
-        if _SESSION is None:
-            _SESSION = pooled_session(_GuardedAdapter)
-        return _SESSION
+    return shared_session(_GuardedAdapter)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from . import finetune, results, tasks
-from .errors import AmbiguousRequestError, DashScopeError, NetworkError, PackError
+from .errors import AmbiguousRequestError, DashScopeError, LostSyncAnswerError, NetworkError, PackError
 from .pacer import pacer_for
 from .recovery import IN_FLIGHT, Recovery, recover_task
 from .request_images import Prepared, prepare
@@ -71,7 +71,8 @@ class DashScopeClient:
 
     def prepare(self, spec: CallSpec, body: dict[str, Any], cancelled: CancelCheck | None = None) -> Prepared:
         """Put the body's input images in place (data URI or upload); no task slot is needed for this."""
-        return prepare(self.upload, spec.name, spec.data_uri, body, cancelled)
+        region = "" if self.settings.temporary_uploads else self.settings.service_region
+        return prepare(self.upload, spec.name, spec.data_uri, body, cancelled, region=region)
 
     def _pacer(self, spec: CallSpec):
         override = self.settings.model_limits.get(spec.name, {})
@@ -105,20 +106,7 @@ class DashScopeClient:
             report(Progress("submitting"))
             started = time.monotonic()
             if spec.sync:
-                answer = self.transport.api(
-                    "POST",
-                    spec.path,
-                    idempotent=False,
-                    json_body=body,
-                    headers=headers,
-                    cancelled=cancelled,
-                    successor=spec.successor,
-                    before_attempt=take_turn,
-                    read_timeout=self.settings.generation_timeout,
-                )
-                output = tasks.output_of(answer)
-                usage = answer.get("usage") if isinstance(answer.get("usage"), dict) else {}
-                return TaskOutcome("", str(answer.get("request_id") or ""), output, usage)
+                return self._generate(spec, body, headers, take_turn, cancelled)
             task_id = self._submit(spec, body, headers, take_turn, cancelled)
             report(Progress("PENDING", task_id, time.monotonic() - started))
             key = (self.settings.base_url, spec.name)
@@ -137,6 +125,41 @@ class DashScopeClient:
                 previous = _TYPICAL_SECONDS.get(key)
                 _TYPICAL_SECONDS[key] = seconds if previous is None else 0.5 * previous + 0.5 * seconds
             return outcome
+
+    def _generate(
+        self,
+        spec: CallSpec,
+        body: dict[str, Any],
+        headers: dict[str, str],
+        take_turn: Callable[[], None],
+        cancelled: CancelCheck | None,
+    ) -> TaskOutcome:
+        """A synchronous generation (a model whose page documents no async protocol): one call that answers with
+        the images. It waits silently up to ``generation_timeout`` on a keepalive connection, and an answer lost
+        after sending says plainly what that means, since there is no task to find."""
+        try:
+            answer = self.transport.api(
+                "POST",
+                spec.path,
+                idempotent=False,
+                json_body=body,
+                headers=headers,
+                cancelled=cancelled,
+                successor=spec.successor,
+                before_attempt=take_turn,
+                read_timeout=self.settings.generation_timeout,
+                keepalive=True,
+            )
+        except AmbiguousRequestError as lost:
+            raise LostSyncAnswerError(
+                f"{spec.name}: {lost.message}",
+                code=lost.code,
+                request_id=lost.request_id,
+                http_status=lost.http_status,
+            ) from None
+        output = tasks.output_of(answer)
+        usage = answer.get("usage") if isinstance(answer.get("usage"), dict) else {}
+        return TaskOutcome("", str(answer.get("request_id") or ""), output, usage)
 
     def _submit(
         self,

@@ -44,6 +44,19 @@ REGIONS: dict[str, str] = {
 }
 DEFAULT_REGION = "china"
 
+# Where a base URL's service runs. Temporary uploads (getPolicy, oss:// URLs) exist only in China (Beijing)
+# (official-reference-2026-12.md §6); elsewhere pictures can only go inline, as data URIs.
+BEIJING = "China (Beijing)"
+_REGION_OF_HOST = {
+    "dashscope.aliyuncs.com": BEIJING,
+    "dashscope-intl.aliyuncs.com": "Singapore",
+    "dashscope-us.aliyuncs.com": "US (Virginia)",
+    "cn-beijing": BEIJING,
+    "ap-southeast-1": "Singapore",
+    "us-east-1": "US (Virginia)",
+}
+_REGION_OF_SETTING = {"china": BEIJING, "international": "Singapore"}
+
 # Hosts run by Alibaba Cloud for DashScope (official reference: the two regional hosts, the Virginia host, and the
 # workspace hosts {WorkspaceId}.{region}.maas.aliyuncs.com). A key may go to these whatever the settings file says.
 OFFICIAL_HOSTS = frozenset({"dashscope.aliyuncs.com", "dashscope-intl.aliyuncs.com", "dashscope-us.aliyuncs.com"})
@@ -277,9 +290,24 @@ class Settings:
     key_source: str = "none"  # "env" | "config" | "none": shown in the settings dialog
     base_url_source: str = "region"  # "env" | "config" | "region"
     refusal: str = ""  # why the key may not be sent with these settings ("" = it may)
+    region: str = DEFAULT_REGION  # the region setting; decides only for a base URL that is not an official host
 
     def __post_init__(self) -> None:
         remember_secret(self.api_key)  # so every error message scrubs it, wherever it was built
+
+    @property
+    def service_region(self) -> str:
+        """Where the service of the base URL runs: told by an official host itself (dashscope-intl, a workspace host
+        in ap-southeast-1, ...), otherwise (a gateway, the emulator) by the region setting."""
+        host = url_host(self.base_url)
+        if is_official_host(host):
+            return _REGION_OF_HOST.get(host) or _REGION_OF_HOST[host.split(".")[1]]
+        return _REGION_OF_SETTING.get(self.region, BEIJING)
+
+    @property
+    def temporary_uploads(self) -> bool:
+        """Whether DashScope's temporary storage serves this region (only China (Beijing) does)."""
+        return self.service_region == BEIJING
 
     @property
     def trusted_host(self) -> bool:
@@ -330,9 +358,10 @@ def load_settings(environ: Mapping[str, str] | None = None, config: Mapping[str,
     url_source = "env"
     if not base_url:
         base_url, url_source = str(config.get("base_url") or "").strip(), "config"
+    region = (environ.get("DASHSCOPE_REGION") or str(config.get("region") or DEFAULT_REGION)).strip().lower()
+    region = region if region in REGIONS else DEFAULT_REGION
     if not base_url:
-        region = (environ.get("DASHSCOPE_REGION") or str(config.get("region") or DEFAULT_REGION)).strip().lower()
-        base_url, url_source = REGIONS.get(region, REGIONS[DEFAULT_REGION]), "region"
+        base_url, url_source = REGIONS[region], "region"
 
     workspace = (environ.get("DASHSCOPE_WORKSPACE") or str(config.get("workspace") or "")).strip()
     limits = config.get("model_limits") if isinstance(config.get("model_limits"), dict) else {}
@@ -350,4 +379,5 @@ def load_settings(environ: Mapping[str, str] | None = None, config: Mapping[str,
         key_source=key_source,
         base_url_source=url_source,
         refusal=_refusal(key, key_source, base_url.rstrip("/"), url_source, workspace),
+        region=region,
     )

@@ -44,6 +44,7 @@ from .errors import (
     is_model_missing,
     scrub,
 )
+from .keepalive import KeepAliveAdapter
 from .settings import Settings
 
 log = logging.getLogger("comfyui_dashscope")
@@ -56,27 +57,21 @@ TRANSFER_SLICE = 64 * 1024
 # on a slow uplink must not be cut off at 300 s.
 SLOWEST_UPLOAD = 128 * 1024
 
-_SHARED_SESSION: requests.Session | None = None
+_SHARED_SESSIONS: dict[type[HTTPAdapter], requests.Session] = {}
 _SESSION_LOCK = threading.Lock()
 
 
-def pooled_session(adapter: type[HTTPAdapter] = HTTPAdapter) -> requests.Session:
-    """A session whose http and https requests share one connection pool; urllib3 retries nothing itself (the
-    retry policy is the transport's)."""
-    session = requests.Session()
-    pool = adapter(pool_connections=8, pool_maxsize=32, max_retries=0)
-    session.mount("http://", pool)
-    session.mount("https://", pool)
-    return session
-
-
-def shared_session() -> requests.Session:
-    """One pooled session for the whole process: keeps TLS connections warm across nodes."""
-    global _SHARED_SESSION
+def shared_session(adapter: type[HTTPAdapter] = HTTPAdapter) -> requests.Session:
+    """One pooled session per kind of connection for the whole process: keeps TLS connections warm across nodes.
+    The kind is the adapter: plain, or ``KeepAliveAdapter`` for synchronous generations (keepalive.py)."""
     with _SESSION_LOCK:
-        if _SHARED_SESSION is None:
-            _SHARED_SESSION = pooled_session()
-        return _SHARED_SESSION
+        if adapter not in _SHARED_SESSIONS:
+            session = requests.Session()
+            mounted = adapter(pool_connections=8, pool_maxsize=32, max_retries=0)
+            session.mount("http://", mounted)
+            session.mount("https://", mounted)
+            _SHARED_SESSIONS[adapter] = session
+        return _SHARED_SESSIONS[adapter]
 
 
 @dataclass(frozen=True)
@@ -178,13 +173,16 @@ class Transport:
         before_attempt: Callable[[], None] | None = None,
         read_timeout: float | None = None,
         answer_headers: MutableMapping[str, str] | None = None,
+        keepalive: bool = False,
     ) -> dict[str, Any]:
         """Send one API request, retrying per the policy; return the parsed JSON body of a 2xx answer.
 
         ``before_attempt`` runs before every try (the pacer's turn for a submit, so retries keep the rate too).
-        ``read_timeout`` replaces the settings' request timeout (a synchronous generation takes longer).
+        ``read_timeout`` replaces the settings' request timeout (a synchronous generation takes longer), and
+        ``keepalive`` sends it on a connection with TCP keepalive (``keepalive.py``), so no idle NAT drops it.
         ``answer_headers``, when given, receives the 2xx answer's headers (the caller's own mapping: the transport
         is shared between threads and keeps no "last answer")."""
+        session = shared_session(KeepAliveAdapter) if keepalive else self.session
         url = self.settings.base_url + path
         request_headers = self._auth_headers()
         if json_body is not None:
@@ -198,7 +196,7 @@ class Transport:
             upload, request_headers["Content-Type"] = encode_multipart_formdata(list(files.items()))
 
         def send(abandon: threading.Event | None = None) -> requests.Response:
-            return self.session.request(
+            return session.request(
                 method,
                 url,
                 data=SlicedBody(upload, abandon) if upload is not None and abandon is not None else body,

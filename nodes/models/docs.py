@@ -15,8 +15,9 @@ TITLE = "# DashScope image models: the pack's table"
 INTRO = (
     "Generated from `nodes/models` by `python -m tests.models_doc`; do not edit by hand (a test fails when this "
     "file is not current). Each fact names its source: the official API page, or `UNCONFIRMED` with the reason "
-    "(no official page states it; the pack then sends the field only when you set it). Sync models answer at once; "
-    "async models create a task that the pack polls."
+    "(no official page states it; the pack then sends the field only when you set it). Async models create a task "
+    "that the pack polls; where a page documents both protocols the pack uses the asynchronous one. Sync models "
+    "(no asynchronous protocol documented) answer in one call, without a task id."
 )
 
 
@@ -46,6 +47,16 @@ def _model(spec: ModelSpec) -> list[str]:
         f"- List price: {_price(spec)}" + (_cite(spec, "price") if spec.price_cny is not None else ""),
         f"- Lifecycle: {_status(spec)}" + _cite(spec, "lifecycle"),
     ]
+    if spec.sync_path:
+        lines.append(
+            f"- Also documented: synchronous `POST {spec.sync_path}`; not used, because it gives no task id "
+            "(async first)" + _cite(spec, "sync_path")
+        )
+    elif spec.sync:
+        lines.append(
+            "- Synchronous only: no asynchronous protocol is documented for it, so a call has no task id (no "
+            "journal entry, recovery or Task Result); an answer lost to a dropped connection cannot be fetched."
+        )
     if spec.data_inspection:
         lines.append("- The official examples send the header `X-DashScope-DataInspection: enable`.")
     rules = [(f, f.image) for f in spec.fields if f.image is not None]
@@ -63,7 +74,17 @@ def _model(spec: ModelSpec) -> list[str]:
         lines += [_field_row(f) for f in spec.fields]
     else:
         lines += ["", "No request fields in the table yet."]
+    if spec.modes:
+        lines += ["", "| Use | How the fields differ | Source |", "|---|---|---|"]
+        lines += [
+            f"| {_USES.get(name, name)} | {_cell(mode.describe())} | {_cell(mode.source or spec.page)} |"
+            for name, mode in spec.modes.items()
+        ]
     return lines
+
+
+# How the uses of a model are named in the docs (a mode switch's own field name, or these).
+_USES = {"text": "text to image (no pictures)", "edit": "editing (pictures)", "enable_sequential": "image set"}
 
 
 def _field_row(field: Field) -> str:

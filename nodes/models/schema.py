@@ -8,6 +8,7 @@ and a test compares them with the emulator's own catalog (written separately fro
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -110,8 +111,10 @@ class Field:
         parts = []
         if self.enum is not None:
             parts.append("one of " + ", ".join(str(v) for v in self.enum))
-        if self.type == "image[]" and self.low is not None and self.high is not None:
+        if self.type in ("image", "image[]") and self.low is not None and self.high is not None:
             parts.append(f"{_num(self.low)}-{_num(self.high)} pictures")
+        elif self.type == "array" and self.low is not None and self.high is not None:
+            parts.append(f"{_num(self.low)}-{_num(self.high)} items")
         elif self.low is not None and self.high is not None:
             parts.append(f"{_num(self.low)}-{_num(self.high)}")
         elif self.low is not None:
@@ -137,6 +140,28 @@ def _num(value: float) -> str:
 
 
 @dataclass(frozen=True)
+class Mode:
+    """How a row reads in one use of its model (an edit, an image set): fields replaced by path, fields this use does
+    not take (a value for them is refused), and fields that have no effect in it (left out without a word: e.g.
+    wan2.7's thinking_mode outside plain text-to-image)."""
+
+    fields: tuple[Field, ...] = ()
+    refuses: tuple[str, ...] = ()  # field names
+    no_effect: tuple[str, ...] = ()  # field names
+    source: str = ""  # where the page states the difference
+
+    def describe(self) -> str:
+        parts = [f"{item.name} {item.limits_text() or item.note}" for item in self.fields]
+        parts += [f"not {name}" for name in self.refuses]
+        parts += [f"{name} has no effect (not sent)" for name in self.no_effect]
+        return "; ".join(parts)
+
+
+# The uses a node picks a mode by: a model's own mode switch ("enable_sequential") when on, else these two.
+TEXT_MODE, EDIT_MODE = "text", "edit"
+
+
+@dataclass(frozen=True)
 class ModelSpec:
     """Everything the pack knows about calling one model, with sources."""
 
@@ -154,8 +179,16 @@ class ModelSpec:
     retired_on: str = ""  # ISO date; in the future = scheduled
     successor: str = ""
     data_inspection: bool = False  # the official examples send X-DashScope-DataInspection: enable
+    # Async first: where a page documents both protocols, ``path`` is the asynchronous one (a task id makes the
+    # journal, Stop, recovery and the Task Result node possible) and this holds the synchronous endpoint the pack
+    # leaves unused, for the docs. A row with ``sync`` set has no asynchronous protocol on its page.
+    sync_path: str = ""
+    prompt_first: bool = False  # a messages body: the page's examples put the text before the pictures
+    # Uses of the model whose rules differ from the row ("text", "edit", or a mode switch's field name such as
+    # "enable_sequential"); ``fields`` is the union of every use the page documents.
+    modes: Mapping[str, Mode] = field(default_factory=dict)
     # Sources of the model-level facts that do not come from ``page``: keys "endpoint", "limits",
-    # "results", "price", "lifecycle", "data_uri", "data_inspection".
+    # "results", "price", "lifecycle", "data_uri", "data_inspection", "sync_path".
     sources: Mapping[str, str] = field(default_factory=dict)
 
     def source(self, fact: str) -> str:
@@ -170,6 +203,20 @@ class ModelSpec:
 
     def has_field(self, name: str) -> bool:
         return any(item.name == name or item.path == name for item in self.fields)
+
+    def in_mode(self, mode: str) -> ModelSpec:
+        """The row as one use of the model reads it (the row itself when that use has no rules of its own)."""
+        rules = self.modes.get(mode)
+        if rules is None:
+            return self
+        replaced = {item.path: item for item in rules.fields}
+        dropped = set(rules.refuses) | set(rules.no_effect)
+        kept = tuple(replaced.get(item.path, item) for item in self.fields if item.name not in dropped)
+        return dataclasses.replace(self, fields=kept, modes={})
+
+    def no_effect(self, mode: str) -> tuple[str, ...]:
+        rules = self.modes.get(mode)
+        return rules.no_effect if rules is not None else ()
 
     def is_retired(self, today: _dt.date | None = None) -> bool:
         if not self.retired_on:
@@ -189,7 +236,10 @@ class ModelSpec:
         return "; ".join(parts)
 
     def price_note(self) -> str:
-        return f"list price ¥{self.price_cny:g} per image" if self.price_cny is not None else ""
+        if self.price_cny is None:
+            return ""
+        note = f"list price ¥{self.price_cny:g} per image"
+        return note if is_confirmed(self.source("price")) else f"{note} (UNCONFIRMED)"
 
     def request(self, values: Mapping[str, Any], *, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """The request body from widget values (keyed by field name): each value goes to its field's place.

@@ -5,9 +5,11 @@ from __future__ import annotations
 import dataclasses
 
 from . import pages
-from .endpoints import MULTIMODAL, T2I
+from .endpoints import IMAGE_GENERATION, MULTIMODAL, T2I
+from .qwen_image import QWEN_IMAGE_3
 from .schema import Field, ImageRule, ModelSpec, rows, unconfirmed
 from .sizes import SizeRule
+from .snapshots import snapshot_of
 
 T2I_SUCCESSOR = "wan2.6-t2i or z-image-turbo (node 'DashScope Wan / Qwen Text to Image')"
 QWEN_SUCCESSOR = "qwen-image-2.0"
@@ -62,65 +64,84 @@ SYNC_RESULTS = ("choices[].message.content[].image",)
 SEED_RANGE = {"low": 0, "high": 2147483647}
 
 # --- Wan text-to-image V2 ------------------------------------------------------------------------------
-# The official page survives only as its head: the model table, both protocols with their field names, and the
-# size rules. Limits and service defaults of the other fields come from third-party schemas: they are notes
-# (UNCONFIRMED), and a field whose default is only third-party has no default here, so the pack always sends it.
+# The official page survives only as its head: the model table, the protocols with their field names, and the
+# size rules. The official mirror's "Wan v2" page adds each model's size rule and prompt length (official-reference-
+# 2026-12.md §5, which corrects the older file). Limits and service defaults of the other fields come from
+# third-party schemas: they are notes (UNCONFIRMED), and a field whose default is only third-party has no default
+# here, so the pack always sends it.
 WAN = pages.WAN_T2I_V2
+WAN_TASK = pages.WAN_T2I_V2_TASK
 _WAN_3P = "from third-party schemas, UNCONFIRMED"
+# "Longer prompts are cut, not refused" at the service: a cut prompt draws an image the user did not describe, and
+# is paid for, so the pack refuses a longer prompt before anything is sent.
+_CUT = "the service silently cuts a longer prompt; the pack refuses it before paying"
 _WAN_PARAMETERS = (
     Field("parameters.n", "integer", WAN, low=1, high=4, note=f"range 1-4 and service default 4 {_WAN_3P}"),
     Field("parameters.seed", "integer", WAN, **SEED_RANGE, note=f"range {_WAN_3P}"),
     Field("parameters.prompt_extend", "boolean", WAN, note=f"LLM prompt rewrite; service default true {_WAN_3P}"),
     Field("parameters.watermark", "boolean", WAN, note="'AI生成' mark; service default false " + _WAN_3P),
 )
+# wan2.6-t2i and wan2.5-t2i-preview: total pixels 1280*1280-1440*1440, aspect 1:4-4:1 (mirror table). The same
+# official material recommends 1696*960 and 960*1696, 0.6 % under 1280*1280: those two are allowed by name.
+WAN_PIXELS = SizeRule(min_pixels=1280, max_pixels=1440, max_aspect=4.0, named=("1696*960", "960*1696"))
+WAN_SIDES = SizeRule(min_side=512, max_side=1440)  # wan2.2 and older: each side 512-1440 (at most 1440*1440)
 
 
-def _wan_async(name: str, size: SizeRule, size_note: str = "") -> ModelSpec:
-    """wanx2.0 to wan2.5: the legacy async protocol (input.prompt, input.negative_prompt, parameters.*)."""
+def _wan_async(name: str, prompt_chars: int, size: SizeRule) -> ModelSpec:
+    """wanx2.0 to wan2.5: the text2image protocol (input.prompt, input.negative_prompt, parameters.*)."""
     return ModelSpec(
         name,
         T2I,
         WAN,
         fields=(
-            Field("input.prompt", "string", WAN, required=True, max_length=800, note=f"limit {_WAN_3P}"),
+            Field(
+                "input.prompt",
+                "string",
+                WAN,
+                required=True,
+                max_length=prompt_chars,
+                note=f"limit from the official mirror's model table ({WAN_TASK}); {_CUT}",
+            ),
             Field("input.negative_prompt", "string", WAN, max_length=500, note=f"limit {_WAN_3P}"),
-            Field("parameters.size", "string", WAN, size=size, note=size_note),
+            Field("parameters.size", "string", WAN, size=size, note=f"size rule from {WAN_TASK}"),
             *_WAN_PARAMETERS,
         ),
         concurrency=2,
     )
 
 
+# wan2.6-t2i: async first. The mirror's async example posts the sync call's messages body to image-generation with
+# X-DashScope-Async (and the official SDK's ImageGeneration.async_call does the same); the task answer holds the
+# sync call's choices (official-reference-2026-12.md §5 and quick map).
 WAN26 = ModelSpec(
     "wan2.6-t2i",
-    MULTIMODAL,
+    IMAGE_GENERATION,
     WAN,
     fields=(
         Field("input.messages[].role", "string", WAN, required=True, enum=("user",)),
         Field(
             "input.messages[].content[].text",
             "string",
-            WAN,
+            WAN_TASK,
             required=True,
             max_length=2100,
             widget="prompt",
-            note="limit from dashscope-api.md 11.2, UNCONFIRMED",
+            note=_CUT,
         ),
         Field(
             "parameters.negative_prompt",
             "string",
-            unconfirmed(
-                "the official head lists negative_prompt in input for the async protocol; in parameters for "
-                "the sync one per dashscope-api.md 11.2 and the Qwen-Image sync table"
-            ),
+            WAN_TASK,
             max_length=500,
+            note=f"in parameters, as in the mirror's async example; limit {_WAN_3P}",
         ),
-        Field("parameters.size", "string", WAN, size=SizeRule(min_pixels=1280, max_pixels=1440, max_aspect=4.0)),
+        Field("parameters.size", "string", WAN, size=WAN_PIXELS, note=f"size rule from {WAN_TASK}"),
         *_WAN_PARAMETERS,
     ),
-    sync=True,
     concurrency=2,
     results=SYNC_RESULTS,
+    sync_path=MULTIMODAL,
+    sources={"endpoint": WAN_TASK, "results": WAN_TASK, "sync_path": WAN},
 )
 
 # --- Qwen-Image (official MD export: every field, limit and default below is official) ----------------------
@@ -165,8 +186,10 @@ QWEN_EDIT_IMAGE = Field(
     "image",
     pages.QWEN_IMAGE_EDIT,
     widget="image",
+    low=1,
+    high=3,
     image=ImageRule(("JPEG", "PNG", "BMP", "TIFF", "WEBP", "GIF"), 384, 3072, max_mb=10, source=pages.QWEN_IMAGE_EDIT),
-    note="editing: one content item per picture, 1-3 pictures; the result takes the last one's aspect",
+    note="editing: one content item per picture; the result takes the last one's aspect",
 )
 
 
@@ -182,15 +205,38 @@ def _qwen2(name: str) -> ModelSpec:
     return dataclasses.replace(spec, fields=(*spec.fields[:2], QWEN_EDIT_IMAGE, *spec.fields[2:]))
 
 
+_QWEN_RETIRING: dict[str, object] = dict(
+    retired_on="2026-10-10", successor=QWEN_SUCCESSOR, sources={"lifecycle": pages.LIFECYCLE}
+)
+_QWEN1_PARAMETERS = (
+    Field("parameters.size", "string", QWEN, enum=QWEN_FIXED, default="1664*928"),
+    Field("parameters.n", "integer", QWEN, low=1, high=1, default=1, note="fixed 1"),
+    Field("parameters.prompt_extend", "boolean", QWEN, default=True, note="LLM prompt rewrite"),
+    Field("parameters.watermark", "boolean", QWEN, default=False, note="'Qwen-Image' mark"),
+    Field("parameters.seed", "integer", QWEN, **SEED_RANGE),
+)
+
+
 def _qwen1(name: str) -> ModelSpec:
-    return _qwen(
+    """qwen-image-max: the page documents only the sync protocol for it."""
+    return _qwen(name, 800, *_QWEN1_PARAMETERS[:2], **_QWEN_RETIRING)
+
+
+def _qwen1_async(name: str) -> ModelSpec:
+    """qwen-image-plus and qwen-image: async first. The page's asynchronous variant ("only qwen-image-plus and
+    qwen-image") on text2image, with the prompt and negative prompt in input and the image in results[].url (beside
+    orig_prompt / actual_prompt, kept with the result)."""
+    return ModelSpec(
         name,
-        800,
-        Field("parameters.size", "string", QWEN, enum=QWEN_FIXED, default="1664*928"),
-        Field("parameters.n", "integer", QWEN, low=1, high=1, default=1, note="fixed 1"),
-        retired_on="2026-10-10",
-        successor=QWEN_SUCCESSOR,
-        sources={"lifecycle": pages.LIFECYCLE},
+        T2I,
+        QWEN,
+        fields=(
+            Field("input.prompt", "string", QWEN, required=True, max_length=800),
+            Field("input.negative_prompt", "string", QWEN, max_length=500, note="in input here (sync: in parameters)"),
+            *_QWEN1_PARAMETERS,
+        ),
+        sync_path=MULTIMODAL,
+        **_QWEN_RETIRING,  # type: ignore[arg-type]
     )
 
 
@@ -215,22 +261,21 @@ WAN_QWEN = (
     WAN26,
     _qwen2("qwen-image-2.0"),
     _qwen2("qwen-image-2.0-pro"),
+    *QWEN_IMAGE_3,
     Z_IMAGE_TURBO,
-    _wan_async(
-        "wan2.5-t2i-preview",
-        SizeRule(min_pixels=768, max_pixels=1440, max_aspect=4.0),
-        "the page: free dimensions within pixel-area and aspect bounds (e.g. 768*2700); the bounds from "
-        "dashscope-api.md 11.2, UNCONFIRMED",
-    ),
-    _wan_async("wan2.2-t2i-flash", SizeRule(min_side=512, max_side=1440)),
-    _wan_async("wan2.2-t2i-plus", SizeRule(min_side=512, max_side=1440)),
-    _wan_async("wanx2.1-t2i-turbo", SizeRule(min_side=512, max_side=1440)),
-    _wan_async("wanx2.1-t2i-plus", SizeRule(min_side=512, max_side=1440)),
-    _wan_async("wanx2.0-t2i-turbo", SizeRule(min_side=512, max_side=1440)),
-    _qwen1("qwen-image-plus"),
+    _wan_async("wan2.5-t2i-preview", 2000, WAN_PIXELS),
+    _wan_async("wan2.2-t2i-flash", 500, WAN_SIDES),
+    _wan_async("wan2.2-t2i-plus", 500, WAN_SIDES),
+    _wan_async("wanx2.1-t2i-turbo", 500, WAN_SIDES),
+    _wan_async("wanx2.1-t2i-plus", 500, WAN_SIDES),
+    _wan_async("wanx2.0-t2i-turbo", 800, WAN_SIDES),
+    _qwen1_async("qwen-image-plus"),
     _qwen1("qwen-image-max"),
-    _qwen1("qwen-image"),
+    _qwen1_async("qwen-image"),
 )
+# The page documents the asynchronous variant for the names qwen-image-plus and qwen-image only: a dated snapshot
+# of qwen-image-plus (qwen-image-plus-2026-01-09) speaks the sync protocol, as qwen-image-max does.
+_SNAPSHOT_PROTOCOL = {"qwen-image-plus": "qwen-image-max"}
 
 # --- Stable Diffusion (retired 2026-03-30) --------------------------------------------------------------------
 SD = pages.STABLE_DIFFUSION
@@ -335,10 +380,13 @@ def guess_spec(name: str) -> ModelSpec:
     wan2.6-t2i, qwen-image* like qwen-image-2.0, z-image* like z-image-turbo, older wan/wanx like wan2.5."""
     if name in MODELS:
         return MODELS[name]
+    dated = snapshot_of(name, MODELS.values(), _SNAPSHOT_PROTOCOL)
+    if dated is not None:
+        return dated
     lowered = name.lower()
     snapshot = max((known for known in MODELS if lowered.startswith(known + "-")), key=len, default="")
     if snapshot:
-        like = MODELS[snapshot]
+        like = MODELS[_SNAPSHOT_PROTOCOL.get(snapshot, snapshot)]
     elif lowered.startswith("qwen-image"):
         like = MODELS["qwen-image-2.0"]
     elif lowered.startswith("z-image"):

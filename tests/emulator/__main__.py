@@ -42,6 +42,19 @@ def main() -> None:
         metavar="SECONDS",
         help="the service's clock runs this far ahead of this machine's (negative: behind), as with a PC clock off",
     )
+    parser.add_argument(
+        "--region",
+        choices=("china", "singapore"),
+        default="china",
+        help="act as this region's service: outside China (Beijing) temporary uploads are refused",
+    )
+    parser.add_argument(
+        "--drop-after-create",
+        type=int,
+        default=0,
+        metavar="N",
+        help="reset the connection after each of the next N paid requests was accepted (the task exists)",
+    )
     args = parser.parse_args()
     emu = Emulator(
         api_key=args.key,
@@ -51,7 +64,10 @@ def main() -> None:
         strict=not args.lenient,
         ports=(args.port, args.port + 1, args.port + 2),
         clock_offset=args.clock_offset,
+        region=args.region,
     ).start()
+    if args.drop_after_create:
+        emu.faults.submit_drop_after_create(args.drop_after_create)
     if args.slow_upload:
         emu.faults.slow_uploads(10**9, args.slow_upload)
     if args.slow_download:

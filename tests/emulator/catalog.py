@@ -174,7 +174,7 @@ def _messages(
         ),
     ]
     if images:
-        out.append(_img("input.messages[].content[].image", conf, required=image_required, note="1-3 images"))
+        out.append(_img("input.messages[].content[].image", conf, required=image_required, low=1, high=3))
     return tuple(out)
 
 
@@ -213,34 +213,45 @@ _WANX_V1 = Model(
     ),
 )
 
-# Wan V2 (<= wan2.5): the official page heads name the legacy async body; ranges and defaults are third-party.
-# A default only third-party schemas state is a note, not a default (official-reference.md "Wan text-to-image V2":
-# n 4, prompt_extend true, watermark false, size 1280*1280 are "Third-party (Comfy Router schema)"): leaving the
-# field out is then no documented behaviour, and the pack always sends it.
+# Wan V2 (<= wan2.5): the official page heads name the text2image body; the official mirror's model table (Qwen Cloud
+# "Wan v2 — Generate an image", official-reference-2026-12.md §5) gives each model's prompt length: 2,000 characters
+# for wan2.5-t2i-preview, 500 for wan2.2 / wan2.1, 800 for wanx2.0 (longer prompts are cut, not refused). Other
+# ranges and defaults are third-party. A default only third-party schemas state is a note, not a default
+# (official-reference.md "Wan text-to-image V2": n 4, prompt_extend true, watermark false, size 1280*1280 are
+# "Third-party (Comfy Router schema)"): leaving the field out is then no documented behaviour, and the pack always
+# sends it.
 _WAN_3P_DEFAULTS = dict(limits=THIRD_PARTY)
-_V2_FIELDS = (
-    _f("input.prompt", required=True, max_length=800, limits=THIRD_PARTY),
-    _f("input.negative_prompt", max_length=500, limits=UNCONFIRMED),
-    _f("parameters.size", note="<= wan2.2: width and height each 512-1440; wan2.5: pixel area and 1:4-4:1"),
-    _f("parameters.n", "integer", low=1, high=4, note="third-party default 4", **_WAN_3P_DEFAULTS),
-    _f("parameters.seed", "integer", **SEED, limits=THIRD_PARTY),
-    _f("parameters.prompt_extend", "boolean", note="third-party default true", **_WAN_3P_DEFAULTS),
-    _f("parameters.watermark", "boolean", note="third-party default false", **_WAN_3P_DEFAULTS),
-)
+
+
+def _v2_fields(prompt_max: int) -> tuple[Field, ...]:
+    return (
+        _f("input.prompt", required=True, max_length=prompt_max, note="longer prompts are cut"),
+        _f("input.negative_prompt", max_length=500, limits=UNCONFIRMED),
+        _f("parameters.size", note="<= wan2.2: each side 512-1440; wan2.5: pixels 1280*1280-1440*1440, 1:4-4:1"),
+        _f("parameters.n", "integer", low=1, high=4, note="third-party default 4", **_WAN_3P_DEFAULTS),
+        _f("parameters.seed", "integer", **SEED, limits=THIRD_PARTY),
+        _f("parameters.prompt_extend", "boolean", note="third-party default true", **_WAN_3P_DEFAULTS),
+        _f("parameters.watermark", "boolean", note="third-party default false", **_WAN_3P_DEFAULTS),
+    )
+
+
 _V2 = tuple(
-    Model(name, (Route(T2I, False, _V2_FIELDS),), concurrency=2, limits=UNCONFIRMED)
-    for name in (
-        "wanx2.0-t2i-turbo",
-        "wanx2.1-t2i-turbo",
-        "wanx2.1-t2i-plus",
-        "wan2.2-t2i-flash",
-        "wan2.2-t2i-plus",
-        "wan2.5-t2i-preview",
+    Model(name, (Route(T2I, False, _v2_fields(prompt_max)),), concurrency=2, limits=UNCONFIRMED)
+    for name, prompt_max in (
+        ("wanx2.0-t2i-turbo", 800),
+        ("wanx2.1-t2i-turbo", 500),
+        ("wanx2.1-t2i-plus", 500),
+        ("wan2.2-t2i-flash", 500),
+        ("wan2.2-t2i-plus", 500),
+        ("wan2.5-t2i-preview", 2000),
     )
 )
 
-# wan2.6-t2i: sync over the new protocol (official head); the parameter details are third-party. The legacy async
-# body (official head: "all V2 models incl. wan2.6") on text2image; image-generation as async is third-party.
+# wan2.6-t2i: sync over multimodal-generation (official head), and async over image-generation with the same
+# messages body (official mirror's create-task example, and the official SDK's ImageGeneration.async_call); the
+# task answer carries the sync answer's choices. text2image/image-synthesis is no longer documented for wan2.6
+# (addendum correction 1), so it is not served here. The example body puts negative_prompt in parameters; the
+# other parameter details are third-party. Prompt length 2,100 characters (mirror table).
 _WAN26_PARAMS = (
     _f("parameters.negative_prompt", max_length=500, limits=THIRD_PARTY),
     _f(
@@ -254,21 +265,8 @@ _WAN26_PARAMS = (
 _WAN26 = Model(
     "wan2.6-t2i",
     (
-        Route(
-            MULTIMODAL,
-            True,
-            _messages(2100, limits=THIRD_PARTY) + _WAN26_PARAMS,
-            shape="F",
-            results=((CHOICES, OFFICIAL),),
-        ),
-        Route(T2I, False, _V2_FIELDS),
-        Route(
-            IMAGE_GENERATION,
-            False,
-            _messages(2100, THIRD_PARTY) + _WAN26_PARAMS,
-            results=((URLS, THIRD_PARTY),),
-            confidence=THIRD_PARTY,
-        ),
+        Route(MULTIMODAL, True, _messages(2100) + _WAN26_PARAMS, shape="F", results=((CHOICES, OFFICIAL),)),
+        Route(IMAGE_GENERATION, False, _messages(2100) + _WAN26_PARAMS, shape="F", results=((CHOICES, OFFICIAL),)),
     ),
     concurrency=2,
     limits=UNCONFIRMED,
@@ -655,6 +653,129 @@ _QWEN_EDIT = tuple(
     )
 )
 
+# ---- the 2026-12 addendum (../shared/official-reference-2026-12.md) ------------------------------------------------
+# Only the head of each official page was readable. "unconfirmed" marks what only Alibaba's skill repo (a summary of
+# the official docs, not the reference) says; "third-party" what gateways say. Defaults none of the pages states are
+# left out, so an emulated request without the field makes the emulator's own choice (n: 1).
+_PICTURE_TYPES = "JPEG/PNG (no alpha)/BMP/WEBP"
+
+
+def _user_message(text: Field, pictures: Field) -> tuple[Field, ...]:
+    return (_f("input.messages[].role", conf=text.confidence, required=True, enum=("user",)), text, pictures)
+
+
+# wan2.7-image(-pro): official head (both endpoints, the messages body; examples send n, size, watermark and
+# thinking_mode; the 4K rule), official mirror (async create-task: the same body; the input-picture table).
+def _wan27(name: str) -> Model:
+    fields = (
+        *_user_message(
+            _f("input.messages[].content[].text", required=True, note="limit not found; gateways: 5,000"),
+            _img("input.messages[].content[].image", low=1, high=9, note=f"0-9; {_PICTURE_TYPES}; 240-8000 px"),
+        ),
+        _f("parameters.size", note="1K / 2K / 4K (4K: pro text-to-image only; sets and edits at most 2K) or W*H"),
+        _f("parameters.n", "integer", low=1, high=12, limits=UNCONFIRMED, note="1-4; 1-12 with enable_sequential"),
+        _f("parameters.watermark", "boolean"),
+        _f("parameters.thinking_mode", "boolean", note="text-to-image only"),
+        _f("parameters.enable_sequential", "boolean", UNCONFIRMED),
+        _f("parameters.bbox_list", "array", UNCONFIRMED, note="one list of [x1, y1, x2, y2] per picture"),
+        _f("parameters.color_palette[].hex", conf=UNCONFIRMED),
+        _f("parameters.color_palette[].ratio", conf=UNCONFIRMED, note="'23.51%'; 3-10 colours adding up to 100%"),
+        _f("parameters.negative_prompt", conf=UNCONFIRMED, max_length=500),
+        _f("parameters.seed", "integer", UNCONFIRMED, **SEED),
+    )
+    return Model(
+        name,
+        (
+            Route(MULTIMODAL, True, fields, "F", ((CHOICES, OFFICIAL),)),
+            Route(IMAGE_GENERATION, False, fields, "F", ((CHOICES, OFFICIAL),)),
+        ),
+        limits=UNCONFIRMED,
+        data_uri=True,
+    )
+
+
+# wan2.6-image: official head (both endpoints), official mirror (the field text: messages, pictures, interleave);
+# sizes, counts and the other parameters from the skill repo.
+_WAN26_IMAGE_FIELDS = (
+    *_user_message(
+        _f("input.messages[].content[].text", required=True, max_length=2000, note="exactly one; longer is cut"),
+        _img("input.messages[].content[].image", low=1, high=4, note=f"editing 1-4, interleave 0-1; {_PICTURE_TYPES}"),
+    ),
+    _f("parameters.enable_interleave", "boolean", default=False),
+    _f("parameters.size", conf=UNCONFIRMED, note="editing 1K / 2K or W*H up to 2048*2048; interleave up to 1280*1280"),
+    _f("parameters.n", "integer", UNCONFIRMED, low=1, high=4, note="interleave: 1"),
+    _f("parameters.max_images", "integer", UNCONFIRMED, low=1, high=5, note="interleave only"),
+    _f("parameters.prompt_extend", "boolean", UNCONFIRMED, note="editing only"),
+    _f("parameters.negative_prompt", conf=UNCONFIRMED, max_length=500),
+    _f("parameters.watermark", "boolean", UNCONFIRMED),
+    _f("parameters.seed", "integer", UNCONFIRMED, **SEED),
+)
+_WAN26_IMAGE = Model(
+    "wan2.6-image",
+    (
+        Route(MULTIMODAL, True, _WAN26_IMAGE_FIELDS, "F", ((CHOICES, OFFICIAL),)),
+        Route(IMAGE_GENERATION, False, _WAN26_IMAGE_FIELDS, "F", ((CHOICES, OFFICIAL),)),
+    ),
+    limits=UNCONFIRMED,
+    data_uri=True,
+)
+
+# wan2.5-i2i-preview: async only (official head and mirror); limits from gateways and the skill repo.
+_WAN25_I2I = Model(
+    "wan2.5-i2i-preview",
+    (
+        Route(
+            I2I,
+            False,
+            (
+                _f("input.prompt", required=True, max_length=2000, limits=THIRD_PARTY),
+                Field(
+                    "input.images", "string[]", OFFICIAL, required=True, low=1, high=3, image=True, note="384-5000 px"
+                ),
+                _f("input.negative_prompt", conf=THIRD_PARTY, max_length=500),
+                _f("parameters.size", conf=THIRD_PARTY, note="pixels 768*768-1280*1280, aspect 1:4-4:1"),
+                _f("parameters.n", "integer", THIRD_PARTY, low=1, high=4, note="default 4 or 1: sources disagree"),
+                _f("parameters.prompt_extend", "boolean", note="in the official example"),
+                _f("parameters.watermark", "boolean", THIRD_PARTY),
+                _f("parameters.seed", "integer", UNCONFIRMED, **SEED),
+            ),
+        ),
+    ),
+    limits=UNCONFIRMED,
+)
+
+
+# qwen-image-3.0(-pro), qwen-image-2.1-pro: official head (endpoint, sync only, picture counts, sizes); the body's
+# field names from a third-party schema; the answer's shape not found (presumed qwen-image-2.0's).
+def _qwen3(name: str, pictures: int) -> Model:
+    fields = (
+        *_user_message(
+            _f("input.messages[].content[].text", conf=THIRD_PARTY, required=True),
+            _img("input.messages[].content[].image", low=1, high=pictures, note="text-to-image: none"),
+        ),
+        _f("parameters.size", note="pixels 512*512-2048*2048; left out: the model picks"),
+        _f("parameters.n", "integer", THIRD_PARTY, low=1, high=6),
+        _f("parameters.prompt_extend", "boolean", THIRD_PARTY),
+        _f("parameters.prompt_extend_mode", conf=THIRD_PARTY, enum=("direct", "agent")),
+        _f("parameters.negative_prompt", conf=THIRD_PARTY),
+        _f("parameters.watermark", "boolean", THIRD_PARTY),
+        _f("parameters.seed", "integer", THIRD_PARTY, **SEED),
+    )
+    return Model(
+        name, (Route(MULTIMODAL, True, fields, "F", ((CHOICES, UNCONFIRMED),)),), limits=UNCONFIRMED, data_uri=True
+    )
+
+
+_ADDENDUM = (
+    _wan27("wan2.7-image-pro"),
+    _wan27("wan2.7-image"),
+    _WAN26_IMAGE,
+    _WAN25_I2I,
+    _qwen3("qwen-image-3.0-pro", 3),
+    _qwen3("qwen-image-3.0", 3),
+    _qwen3("qwen-image-2.1-pro", 10),
+)
+
 # ---- portrait ------------------------------------------------------------------------------------------------
 REPAINT_STYLES = (-1, *range(10), 14, 15, *range(30, 41))
 _REPAINT = Model(
@@ -1029,6 +1150,7 @@ MODELS: dict[str, Model] = {
         _OUT_PAINTING,
         _BACKGROUND,
         *_QWEN_EDIT,
+        *_ADDENDUM,
         _REPAINT,
         _COSPLAY,
         _FACE_DETECT,

@@ -7,6 +7,7 @@ import datetime as dt
 import gzip
 import io
 import json
+import re
 import threading
 import time
 import uuid
@@ -25,6 +26,7 @@ from .fault_plan import Faults
 from .storage import Storage, parse_multipart
 
 MODEL_MISSING = "Model not exist."
+_INLINE = catalog.Model("(debug view)", (), data_uri=True)  # reads any inline or uploaded picture
 CHINA = dt.timezone(dt.timedelta(hours=8))
 
 
@@ -107,11 +109,15 @@ class Emulator:
         ports: tuple[int, int, int] = (0, 0, 0),
         strict: bool = True,
         clock_offset: float = 0.0,
+        region: str = "china",
     ):
         self.api_key = api_key
         # Seconds the service's clock runs ahead of this machine's (negative: behind), in its Date header and in
         # every time it reports, as when the client's PC clock is off.
         self.clock_offset = clock_offset
+        # "china" (Beijing) or another region ("singapore"): temporary uploads exist only in China (Beijing)
+        # (official-reference-2026-12.md §6), so elsewhere getPolicy is refused.
+        self.region = region
         # Strict (the default, and the tests' fixture): refuse a field the model's official page does not list,
         # a documented field in the wrong place, or an official field's wrong value, with 400 InvalidParameter.
         self.strict = strict
@@ -266,9 +272,41 @@ class Emulator:
             # Not a DashScope route: lets a benchmark that runs the emulator in another process read its counters.
             with self._lock:
                 return 200, {"counts": {kind: dict(per_model) for kind, per_model in self._counts.items()}}
+        if req.method == "GET" and parts == ["__emulator__", "requests"]:
+            # Not a DashScope route either: the bodies of the model calls received, for a run in another process
+            # (real ComfyUI) to show what was sent. Inline pictures are shortened to their length.
+            return 200, {"requests": self._recorded_calls()}
         if req.method == "POST" and parts[:1] == ["services"]:
             return 200, self._submit(req, "/" + "/".join(parts))
         raise ApiError(404, "NotFound", f"No route for {req.method} {path}.")
+
+    def _recorded_calls(self) -> list[dict[str, Any]]:
+        def short(value: Any) -> Any:
+            if isinstance(value, str) and value.startswith(("data:", "oss://")):
+                try:  # which picture it is: its size
+                    picture = Image.open(
+                        io.BytesIO(self._fetch_bytes(_INLINE, value, {"x-dashscope-ossresourceresolve": "enable"}))
+                    )
+                    size = f"{picture.width}x{picture.height}"
+                except Exception:  # a debug view: any picture it cannot read is shown as such
+                    size = "unreadable"
+                return f"{value[:24]}... ({len(value)} characters, {size} picture)"
+            if isinstance(value, dict):
+                return {k: short(v) for k, v in value.items()}
+            if isinstance(value, list):
+                return [short(v) for v in value]
+            return value
+
+        calls = [r for r in self.requests if r.host == "api" and r.method == "POST" and "/services/" in r.path]
+        return [
+            {
+                "path": r.path,
+                "status": r.status,
+                "async": r.headers.get("x-dashscope-async") == "enable",
+                "body": short(r.json),
+            }
+            for r in calls
+        ]
 
     # ---- tasks ----------------------------------------------------------------------------------
     def _submit(self, req: RecordedRequest, path: str) -> dict[str, Any]:
@@ -388,9 +426,7 @@ class Emulator:
             route = model.route(task.path)
             images = self._inputs(model, route, task.body, task.headers)
             task.output = self._produce(model, route, task.body, images, task.task_id, task.fault)
-            count = sum(1 for r in task.output.get("results", []) if "url" in r or "png_url" in r) or (
-                1 if task.results else 0
-            )
+            count = sum(1 for r in task.output.get("results", []) if "url" in r or "png_url" in r) or len(task.results)
             task.usage = {"image_count": count}
             task.status = "SUCCEEDED"
         except TaskFailure as failure:
@@ -467,7 +503,7 @@ class Emulator:
                 "task_id": t.task_id,
                 "status": t.status,
                 "model_name": t.model,
-                "region": "cn-beijing",
+                "region": "cn-beijing" if self.region == "china" else "ap-southeast-1",
                 "request_id": t.request_id,
                 "api_key_id": "emulator",
                 "gmt_create": epoch_ms(t.submitted_at),
@@ -544,6 +580,13 @@ class Emulator:
         if model.name == "wanx-background-generation-v2" and found.get("base_image_url"):
             if found["base_image_url"][0].mode != "RGBA":
                 raise TaskFailure("BadRequest.UnsupportedFileFormat", "Base image require RGBA format, but is RGB")
+        boxes = (body.get("parameters") or {}).get("bbox_list")
+        for picture, entry in zip(found.get("content", []), boxes or [], strict=False):
+            for x1, y1, x2, y2 in entry:
+                if x2 > picture.width or y2 > picture.height:
+                    raise TaskFailure(
+                        "InvalidParameter", f"bbox {[x1, y1, x2, y2]} lies outside its {picture.size} image."
+                    )
         if model.name in ("wanx-virtualmodel", "virtualmodel-v2") and found.get("mask_image_url"):
             # Spec 11.12: the mask has the base image's resolution (added by the portrait / e-commerce engineer).
             if found["mask_image_url"][0].size != found["base_image_url"][0].size:
@@ -646,21 +689,27 @@ class Emulator:
     ) -> dict[str, Any]:
         time.sleep(self._seconds.get(model.name, self._seconds[None]))
         try:
-            if route.shape == "G":
-                return self._face_detect(model, body, req.headers)
-            images = self._inputs(model, route, body, req.headers)
-            before = len(self.sync_results)
-            output = self._produce(model, route, body, images, "", {})
-            made = self.sync_results[before:]
-            first = made[0] if made else None
-            usage = {
-                "image_count": len(made),
-                "width": first.width if first else 0,
-                "height": first.height if first else 0,
-            }
-            return {"output": output, "usage": usage}
+            answer = (
+                self._face_detect(model, body, req.headers)
+                if route.shape == "G"
+                else self._generate(model, route, body, req)
+            )
         except TaskFailure as failure:
             raise ApiError(400, failure.code, failure.message) from None
+        self._bump("sync_generated", model.name)  # made (and billed at the real service) before the answer goes
+        self._answer_lost()  # the same faults as after a task is created: the answer is lost, the result exists
+        return answer
+
+    def _generate(
+        self, model: catalog.Model, route: catalog.Route, body: dict[str, Any], req: RecordedRequest
+    ) -> dict[str, Any]:
+        images = self._inputs(model, route, body, req.headers)
+        before = len(self.sync_results)
+        output = self._produce(model, route, body, images, "", {})
+        made = self.sync_results[before:]
+        first = made[0] if made else None
+        usage = {"image_count": len(made), "width": first.width if first else 0, "height": first.height if first else 0}
+        return {"output": output, "usage": usage}
 
     def _face_detect(self, model: catalog.Model, body: dict[str, Any], headers: dict[str, str]) -> dict[str, Any]:
         urls = (body.get("input") or {}).get("images") or []
@@ -685,6 +734,13 @@ class Emulator:
     def _policy(self, query: dict[str, str]) -> dict[str, Any]:
         if query.get("action") != "getPolicy" or not query.get("model"):
             raise ApiError(400, "InvalidParameter", "action=getPolicy and model are required.")
+        if self.region != "china":
+            # UNCONFIRMED: no page shows how another region's host answers getPolicy; the page says only that the
+            # feature is "available only in the China (Beijing) region". A refusal of this shape is assumed.
+            self._bump("policy_refused", query["model"])
+            raise ApiError(
+                403, "AccessDenied", "Uploading temporary files is available only in the China (Beijing) region."
+            )
         self._bump("policy", query["model"])
         return {"data": self.storage.new_policy(query["model"], self.storage_url)}
 
@@ -862,9 +918,85 @@ def _gateway_checks(model: catalog.Model, route: catalog.Route, body: dict[str, 
             raise ApiError(400, "InvalidParameter", "input.prompt is required.")
         if len((body.get("input") or {}).get("prompt", "")) > 800:
             raise ApiError(400, "InvalidParameter", "input.prompt is longer than 800 characters.")
+    _picture_count(model, route, body.get("input") or {})
+    if model.name.startswith("wan2.7-image"):
+        _wan27_rules(model.name, body.get("input") or {}, par or {})
     if model.name == "wanx-poster-generation-v1" and par != {}:
         raise ApiError(400, "InvalidParameter", "parameters must be present as {} for the poster model.")
     _portrait_commerce_checks(model.name, body.get("input") or {}, par or {})
+
+
+def _pictures(inp: dict[str, Any]) -> list[Any]:
+    """The pictures of a messages body (one content item each)."""
+    return [
+        part["image"]
+        for message in inp.get("messages") or []
+        if isinstance(message, dict)
+        for part in message.get("content") or []
+        if isinstance(part, dict) and "image" in part
+    ]
+
+
+def _picture_count(model: catalog.Model, route: catalog.Route, inp: dict[str, Any]) -> None:
+    """As many pictures as the page says the model takes (a picture field's low-high), where it says so."""
+    for item in route.fields:
+        if not item.image or item.high is None:
+            continue
+        if item.path == "input.messages[].content[].image":
+            count = len(_pictures(inp))
+        else:
+            value = inp.get(item.path.split(".", 1)[1])
+            count = len(value) if isinstance(value, list) else int(value is not None)
+        if count > item.high or (count and count < (item.low or 0)) or (item.required and not count):
+            low = int(item.low or 0) if item.required else 0
+            raise ApiError(
+                400, "InvalidParameter", f"{model.name} takes {low}-{int(item.high)} input images, got {count}."
+            )
+
+
+_HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
+_RATIO = re.compile(r"^\d{1,3}(\.\d{1,2})?%$")
+
+
+def _wan27_rules(name: str, inp: dict[str, Any], par: dict[str, Any]) -> None:
+    """wan2.7's documented rules: n 1-4 (1-12 in an image set), 4K only for pro text-to-image, a palette of 3-10
+    colours adding up to 100% and not in an image set, one bbox_list entry per picture (addendum section 1)."""
+
+    def bad(message: str) -> None:
+        raise ApiError(400, "InvalidParameter", message)
+
+    count, image_set = len(_pictures(inp)), par.get("enable_sequential") is True
+    if isinstance(par.get("n"), int) and par["n"] > 4 and not image_set:
+        bad("parameters.n must be between 1 and 4 unless enable_sequential is true.")
+    size = par.get("size")
+    if size == "4K" and (name != "wan2.7-image-pro" or count or image_set):
+        bad("4K is supported only by wan2.7-image-pro text-to-image (not image sets, not editing).")
+    if isinstance(size, str) and "*" in size:
+        width, height = pictures.parse_size(size, (0, 0))
+        most = 4096 if name == "wan2.7-image-pro" and not count and not image_set else 2048
+        if not 768 * 768 <= width * height <= most * most or max(width, height) > 8 * min(width, height):
+            bad(f"size {size} is outside 768*768-{most}*{most} total pixels, aspect at most 8:1.")
+    palette = par.get("color_palette")
+    if palette is not None:
+        if image_set:
+            bad("color_palette cannot be used with enable_sequential.")
+        if not isinstance(palette, list) or not 3 <= len(palette) <= 10:
+            bad("color_palette must hold 3 to 10 colours.")
+        for colour in palette:
+            if not (_HEX.match(str(colour.get("hex"))) and _RATIO.match(str(colour.get("ratio")))):
+                bad(f"color_palette entry {colour!r} must be {{'hex': '#RRGGBB', 'ratio': 'NN.NN%'}}.")
+        if abs(sum(float(c["ratio"][:-1]) for c in palette) - 100.0) > 0.001:
+            bad("the ratios of color_palette must add up to 100%.")
+    boxes = par.get("bbox_list")
+    if boxes is not None:
+        if not isinstance(boxes, list) or len(boxes) != count:
+            bad(f"bbox_list must hold one list of boxes per input image ({count}).")
+        for entry in boxes:
+            for box in entry if isinstance(entry, list) else [None]:
+                if not (isinstance(box, list) and len(box) == 4 and all(isinstance(v, int) for v in box)):
+                    bad(f"each box of bbox_list must be [x1, y1, x2, y2] in pixels, not {box!r}.")
+                if not (0 <= box[0] < box[2] and 0 <= box[1] < box[3]):
+                    bad(f"box {box} must have x1 < x2 and y1 < y2.")
 
 
 # Added by the portrait / e-commerce engineer: the required fields and enumerations of spec 11.9-11.13, so that the
