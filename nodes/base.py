@@ -12,7 +12,7 @@ from .images import batch_images, batch_masks
 from .list_run import run_items
 from .models import MODELS, ModelSpec
 from .runner import CONTINUE, ON_FAILURE_CHOICES, STOP_GRAPH, JobResult, run_options
-from .validation import Check, check_declared
+from .validation import Check, check_declared, sound_input
 from .widgets import unsent_notes, with_model_lists
 
 CATEGORY = "DashScope"
@@ -146,6 +146,7 @@ class PackNode:
         return unsent_notes(cls.INPUT_TYPES(), cls.MODEL_INPUTS, spec, values) if spec is not None else []
 
     async def execute(self, **inputs: Any) -> Any:
+        inputs = self.sound_inputs(inputs)  # each list item checked on its own
         if not self.INPUT_IS_LIST:
             with run_options(inputs.pop(ON_FAILURE, STOP_GRAPH)) as options:
                 options.notes.extend(self.unsent_inputs(inputs))
@@ -201,9 +202,23 @@ class PackNode:
         return True
 
     @classmethod
+    def sound_inputs(cls, inputs: dict[str, Any]) -> dict[str, Any]:
+        """Every input as ``run`` may take it, before anything else happens (validation.sound_input): text without
+        control characters, IMAGE and MASK tensors of a standard shape with finite float values. A malformed one
+        is an InputError naming the node and the input."""
+        check = Check(cls.DISPLAY_NAME)
+        spec = cls.INPUT_TYPES()
+        kinds = {name: entry[0] for part in ("required", "optional") for name, entry in (spec.get(part) or {}).items()}
+        is_list = bool(getattr(cls, "INPUT_IS_LIST", False))
+        return {name: sound_input(check, kinds.get(name), name, value, is_list) for name, value in inputs.items()}
+
+    @classmethod
     def checked(cls, values: dict[str, Any]) -> Check:
         """Run every widget check (declared and node-specific); the Check is returned for the image checks."""
         check = Check(cls.DISPLAY_NAME)
+        for name, value in values.items():
+            if isinstance(value, str):
+                check.encodable(name, value)  # at queue time too: a text no request can carry
         check_declared(check, cls.INPUT_TYPES(), values)
         cls.check_widgets(check, values)
         return check

@@ -44,9 +44,19 @@ from .client import (
     successful_urls,
 )
 from .client import ImageRef as ImageRef  # nodes put it in their bodies; the client resolves it
-from .images import Encoded, decode_image_u8, to_float
+from .images import Encoded, PixelBudget, decode_image_u8, to_float
 from .inline_fit import fit_run
 from .models import ModelSpec
+from .result_limits import (
+    COUNT_FIELDS,
+    check_result_count,
+    fetched_most,
+    images_expected,
+    journal_entries,
+    requested_count,
+    run_budget,
+    within_budget,
+)
 from .task_journal import record_created, record_final, tasks_by_fingerprint
 
 log = logging.getLogger("comfyui_dashscope")
@@ -129,10 +139,6 @@ def failure_line(index: int, code: str, message: str, task_id: str) -> str:
 
 
 # ---- the spending guard --------------------------------------------------------------------------------------
-# Names of the request fields that ask for several images in one task ("n"; the poster's "generate_num").
-COUNT_FIELDS = ("n", "generate_num")
-
-
 class SpendingLimitError(PackError):
     """A node run would bill more images than the settings allow; raised before any request."""
 
@@ -140,13 +146,9 @@ class SpendingLimitError(PackError):
 def images_billed(job: Job) -> int:
     """The most images one job can bill: its n-like field, else the service default from the model's row (a body
     without n still bills the default: 4 for wanx-v1), else one."""
-    for section in ("parameters", "input"):
-        part = job.body.get(section)
-        if isinstance(part, dict):
-            for name in COUNT_FIELDS:
-                value = part.get(name)
-                if isinstance(value, int) and not isinstance(value, bool):
-                    return max(value, 1)
+    requested = requested_count(job.body)
+    if requested is not None:
+        return requested
     for name in COUNT_FIELDS:
         if job.spec.has_field(name) and job.spec.field(name).has_default:
             return max(int(job.spec.field(name).default), 1)
@@ -243,6 +245,16 @@ def download_images(urls: list[str], fetch: Fetch, task_id: str = "") -> list[tu
                 f"A result image could not be decoded: {exc}.", code="BadImage", task_id=task_id
             ) from None
     return decoded
+
+
+@dataclass(frozen=True)
+class ResultBound:
+    """What one job may take from its answer (result_limits): at most ``most`` images, read in ``shapes``, their
+    pixels charged to the run's ``budget``."""
+
+    most: int
+    shapes: tuple[str, ...]
+    budget: PixelBudget
 
 
 # Waiting for a task the pack did not just create: polled at most once a second, so Stop is seen within a second.
@@ -355,13 +367,16 @@ class Runner:
             record_final(task_id, "SUCCEEDED")
         return outcome
 
-    def _collect(self, client: DashScopeClient, index: int, outcome: TaskOutcome, collect: Collector) -> JobResult:
+    def _collect(
+        self, client: DashScopeClient, index: int, outcome: TaskOutcome, collect: Collector, bound: ResultBound
+    ) -> JobResult:
         self._states[index] = Progress("downloading", outcome.task_id)
+        check_result_count(outcome, bound.shapes, bound.most)  # result_limits: before any download
 
         def fetch(url: str) -> bytes:
             return client.download(url, cancelled=self._cancelled, task_id=outcome.task_id)
 
-        result = collect(outcome, fetch)
+        result = collect(outcome, within_budget(fetch, bound.budget, outcome.task_id))
         if len(result.images) == 1:
             # A job's only image is already its output (a list of photos, one task each): it becomes float here, as
             # it arrives, and its uint8 copy goes; ``image_outputs`` then uses it as it is. Several images of a
@@ -398,6 +413,8 @@ class Runner:
         journal = await loop.run_in_executor(_WORKERS, tasks_by_fingerprint) if reusing else {}
         numbering = reuse.Numbering(len(jobs))
         pictures = _Pictures(jobs)
+        expected = [images_expected(job.spec, job.body) for job in jobs]
+        budget = run_budget(expected)  # result_limits: the pixels all results of the run may take
 
         async def one(index: int) -> JobResult:
             job, outcome, earlier, reused = jobs[index], None, None, False
@@ -424,8 +441,9 @@ class Runner:
                     outcome = await loop.run_in_executor(_WORKERS, self._task, client, index, job, request, fp)
                 finally:
                     gate.release()
+            bound = ResultBound(expected[index], job.spec.results, budget)
             result = await loop.run_in_executor(
-                _WORKERS, self._collect, client, index, outcome, collects[index] or reader_for(job.spec)
+                _WORKERS, self._collect, client, index, outcome, collects[index] or reader_for(job.spec), bound
             )
             result.reused = reused
             return result
@@ -443,11 +461,14 @@ class Runner:
         client = self._client()
         loop = asyncio.get_running_loop()
         gate = asyncio.Semaphore(max(client.settings.max_concurrent, 1))
+        most = fetched_most(task_ids, journal_entries())
+        budget = run_budget(most)
 
         async def one(index: int) -> JobResult:
             async with gate:
                 outcome = await loop.run_in_executor(_WORKERS, self._await_task, client, index, task_ids[index])
-            return await loop.run_in_executor(_WORKERS, self._collect, client, index, outcome, collects[index])
+            bound = ResultBound(most[index], (), budget)
+            return await loop.run_in_executor(_WORKERS, self._collect, client, index, outcome, collects[index], bound)
 
         return await self._all(len(task_ids), one, None)
 

@@ -132,6 +132,20 @@ def run_list_node(pack: ModuleType, node_id: str, **inputs: Any) -> tuple:
     return asyncio.run(getattr(cls(), cls.FUNCTION)(**listed))
 
 
+def task_made_elsewhere(emu, body: dict[str, Any] | None = None) -> str:
+    """A wanx-v1 task created outside the pack (the 百炼 console, another program or machine on the account)."""
+    import requests
+
+    answer = requests.post(
+        emu.base_url + "/services/aigc/text2image/image-synthesis",
+        json=body or {"model": "wanx-v1", "input": {"prompt": "made elsewhere"}, "parameters": {"n": 1}},
+        headers={"Authorization": f"Bearer {TEST_KEY}", "X-DashScope-Async": "enable"},
+        timeout=10,
+    )
+    answer.raise_for_status()
+    return answer.json()["output"]["task_id"]
+
+
 def api_requests(emu, path_part: str = "", method: str | None = None) -> list:
     return [
         r for r in emu.requests if r.host == "api" and path_part in r.path and (method is None or r.method == method)

@@ -20,6 +20,7 @@ Settings says why the key may not be sent; the transport raises it instead of se
 from __future__ import annotations
 
 import contextlib
+import errno
 import ipaddress
 import json
 import logging
@@ -124,7 +125,7 @@ def _move_legacy_file(target: Path) -> None:
 def config_lock(path: Path) -> Iterator[None]:
     """An exclusive lock beside the settings file, held across read-modify-write by every process."""
     _private_dir(path.parent)
-    handle = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+    handle = _open_lock(path.with_name(path.name + ".lock"))
     try:
         if os.name == "nt":
             import msvcrt
@@ -137,6 +138,23 @@ def config_lock(path: Path) -> Iterator[None]:
         yield
     finally:
         os.close(handle)  # closing releases the lock on every platform
+
+
+def _open_lock(lock: Path) -> int:
+    """The lock file, never through a symbolic link: one planted there would have the pack create or open the
+    file it points to (O_NOFOLLOW where the platform has it, a check just before elsewhere)."""
+    nofollow = getattr(os, "O_NOFOLLOW", 0)
+    try:
+        if not nofollow and lock.is_symlink():
+            raise OSError(errno.ELOOP, "symbolic link")
+        return os.open(lock, os.O_RDWR | os.O_CREAT | nofollow, 0o600)
+    except OSError as exc:
+        if exc.errno != errno.ELOOP and not lock.is_symlink():
+            raise
+        raise ConfigError(
+            f"The DashScope settings lock {lock} is a symbolic link; the pack does not follow links there. Delete "
+            "it (the pack makes a new one), then save the settings again."
+        ) from None
 
 
 # ---- reading and writing -------------------------------------------------------------------------
