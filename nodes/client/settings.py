@@ -284,6 +284,8 @@ class Settings:
     task_timeout: float = 900.0
     max_concurrent: int = 4
     max_images_per_run: int = 32  # the spending guard: the most images one node run may bill
+    # Fetch an earlier task of the same request from the journal instead of paying again (nodes/reuse.py).
+    reuse_results: bool = True
     # Per-model overrides of the service limits, e.g. an account with a raised quota:
     # {"wanx-v1": {"concurrency": 4, "qps": 2}}
     model_limits: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
@@ -375,6 +377,7 @@ def load_settings(environ: Mapping[str, str] | None = None, config: Mapping[str,
         task_timeout=_number(environ.get("DASHSCOPE_TASK_TIMEOUT") or config.get("task_timeout"), 900.0, 1.0, 86400.0),
         max_concurrent=int(_number(config.get("max_concurrent"), 4, 1, 32)),
         max_images_per_run=int(_number(config.get("max_images_per_run"), 32, 1, 1000)),
+        reuse_results=config.get("reuse_results") is not False,
         model_limits=limits,
         key_source=key_source,
         base_url_source=url_source,

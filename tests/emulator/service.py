@@ -133,6 +133,7 @@ class Emulator:
         self._seconds: dict[str | None, float] = {None: task_seconds}
         self._limits: dict[str, dict[str, float]] = {}
         self._submits: dict[str, deque[float]] = defaultdict(deque)
+        self._queries: deque[float] = deque()  # task queries of the last second (peak_queries_per_second)
         self._retired_overrides: dict[str, bool] = {}
         self._results: dict[str, bytes] = {}
         self._files: dict[str, bytes] = {}
@@ -391,6 +392,16 @@ class Emulator:
                 raise ApiError(429, "Throttling.RateQuota", "Requests rate limit exceeded, please try again later.")
             window.append(now)
 
+    def _measure_query_rate(self) -> None:
+        """The most task queries seen in any one second (the service documents 20 per second per account)."""
+        now = time.monotonic()
+        with self._lock:
+            self._queries.append(now)
+            while now - self._queries[0] >= 1.0:
+                self._queries.popleft()
+            peak = self._counts["peak_queries_per_second"]
+            peak["all"] = max(peak["all"], len(self._queries))
+
     def _engine(self) -> None:
         """Move tasks along: PENDING -> RUNNING (within the model's concurrency) -> SUCCEEDED / FAILED."""
         while not self._stop.wait(0.01):
@@ -436,6 +447,7 @@ class Emulator:
     def _poll(self, task_id: str) -> dict[str, Any]:
         task = self.tasks.get(task_id)
         self._bump("poll", task.model if task else "")
+        self._measure_query_rate()
         if self.faults.take("poll_reset"):
             raise _Drop()
         fault = self.faults.take("poll_error")
