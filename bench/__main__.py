@@ -12,6 +12,7 @@ import dataclasses
 import io
 import json
 import os
+import random
 import subprocess
 import sys
 import tempfile
@@ -27,7 +28,7 @@ from PIL import Image
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tests.conftest import load_pack_like_comfyui, node_inputs, submodule  # noqa: E402
+from tests.conftest import downstream, load_pack_like_comfyui, node_inputs, submodule  # noqa: E402
 from tests.emulator import Emulator  # noqa: E402
 from tests.row_requests import minimal_request, task_rows  # noqa: E402
 
@@ -58,15 +59,20 @@ class Bench:
         return emu
 
     def node(self, node_id: str, **inputs: Any):
-        """A node run as ComfyUI runs it: every widget at its default unless set here."""
+        """A node run as ComfyUI runs it: every widget at its default unless set here (a coroutine of what the next
+        node receives)."""
         cls = self.pack.NODE_CLASS_MAPPINGS[node_id]
-        return getattr(cls(), cls.FUNCTION)(**node_inputs(self.pack, node_id, **inputs))
+
+        async def run():
+            return downstream(cls, await getattr(cls(), cls.FUNCTION)(**node_inputs(self.pack, node_id, **inputs)))
+
+        return run()
 
     def wanx(self, prompt: str = "cat", n: int = 1):
         return self.node("DashScopeImgWanxTextToImage", prompt=prompt, size="1024*1024", n=n)
 
-    def similar(self, reference: torch.Tensor):
-        return self.node("DashScopeImgWanxSimilarImage", reference=reference, prompt="cat", size="1024*1024")
+    def similar(self, reference: torch.Tensor, seed: int = 0):
+        return self.node("DashScopeImgWanxSimilarImage", reference=reference, prompt="cat", size="1024*1024", seed=seed)
 
     # 1 ------------------------------------------------------------------------------------------
     def across_nodes(self, t: float = 2.0) -> None:
@@ -115,31 +121,8 @@ class Bench:
     def _timed_batch(
         self, batch: torch.Tensor, t: float, flags: list[str], config: dict[str, Any]
     ) -> tuple[float, int]:
-        import socket
-        import urllib.request
-
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "tests.emulator",
-                "--port",
-                str(port),
-                "--key",
-                KEY,
-                "--task-seconds",
-                str(t),
-                *flags,
-            ],
-            cwd=REPO,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
+        server, base = self._emulator_process(t, flags)
         try:
-            base = server.stdout.readline().split()[-1]
             config_file = Path(tempfile.mkdtemp()) / "config.json"
             config_file.write_text(json.dumps(config))
             os.environ.update(DASHSCOPE_BASE_URL=base, DASHSCOPE_API_KEY=KEY, DASHSCOPE_PACK_CONFIG=str(config_file))
@@ -147,9 +130,7 @@ class Bench:
             started = time.monotonic()
             asyncio.run(self.similar(batch))
             ratio = (time.monotonic() - started) / t
-            request = urllib.request.Request(base + "/__emulator__/counts", headers={"Authorization": f"Bearer {KEY}"})
-            counts = json.loads(urllib.request.urlopen(request, timeout=10).read())["counts"]
-            return ratio, sum(counts.get("throttled", {}).values())
+            return ratio, sum(self._counts(base).get("throttled", {}).values())
         finally:
             server.terminate()
             server.wait(timeout=10)
@@ -254,13 +235,13 @@ class Bench:
         emu = self.emulator(0.2)
         reference = torch.rand(2, 600, 600, 3)
         counts = []
-        for _ in range(2):
+        for seed in range(2):  # a new seed: a new request (paid), with the same pictures
             before = emu.count("upload")
-            asyncio.run(self.similar(reference))
+            asyncio.run(self.similar(reference, seed))
             counts.append(emu.count("upload") - before)
         emu.stop()
         row(
-            "6. same graph twice, same inputs: uploads per run",
+            "6. same pictures twice, new seed: uploads per run",
             f"{counts[0]} then {counts[1]}",
             "0 the second time",
             counts[1] == 0,
@@ -330,7 +311,9 @@ class Bench:
         each driven with a minimal valid request built from its row (tests/row_requests.py)."""
         runner = submodule(self.pack, "nodes.runner")
         rows = task_rows(self.pack)
-        emu = self.emulator(0.05)
+        # Each model's request runs twice: reuse (which would fetch the first task instead) is off, so each run
+        # creates its own task and meets the fault.
+        emu = self.emulator(0.05, {"reuse_results": False})
         whole = []
         for name, spec in rows.items():
             images = failures = 0
@@ -426,6 +409,201 @@ class Bench:
                 ended <= 1.0 and created == expected,
             )
 
+    # 10-12: lists of product photos ---------------------------------------------------------------
+    def _emulator_process(self, t: float, flags: list[str] | None = None) -> tuple[subprocess.Popen, str]:
+        """The emulator in its own process (as the real service is), with the spec's limits; (process, base URL)."""
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "tests.emulator",
+                "--port",
+                str(_free_port()),
+                "--key",
+                KEY,
+                "--task-seconds",
+                str(t),
+                *(flags or []),
+            ],
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        return server, server.stdout.readline().split()[-1]
+
+    @staticmethod
+    def _counts(base: str) -> dict[str, dict[str, int]]:
+        import urllib.request
+
+        request = urllib.request.Request(base + "/__emulator__/counts", headers={"Authorization": f"Bearer {KEY}"})
+        return json.loads(urllib.request.urlopen(request, timeout=10).read())["counts"]
+
+    def _list_child(self, base: str, home: str, count: int, side: int, config: dict[str, Any]) -> subprocess.Popen:
+        """A fresh process that runs Background Generation over a list of ``count`` photos, as ComfyUI would."""
+        config_file = Path(tempfile.mkdtemp()) / "config.json"
+        config_file.write_text(json.dumps(config))
+        env = dict(
+            os.environ,
+            DASHSCOPE_BASE_URL=base,
+            DASHSCOPE_API_KEY=KEY,
+            DASHSCOPE_PACK_HOME=home,
+            DASHSCOPE_PACK_CONFIG=str(config_file),
+        )
+        code = f"import bench.__main__ as b; b.list_child({count}, {side})"
+        return subprocess.Popen([sys.executable, "-c", code], cwd=REPO, env=env, stdout=subprocess.PIPE, text=True)
+
+    def list_scale(self, count: int = 200, t: float = 0.2) -> None:
+        server, base = self._emulator_process(t)
+        try:
+            child = self._list_child(
+                base, tempfile.mkdtemp(prefix="bench-home-"), count, 512, {"max_images_per_run": 1000}
+            )
+            out, _ = child.communicate(timeout=900)
+            figures = json.loads(out.strip().splitlines()[-1])
+            counts = self._counts(base)
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+        qps, concurrency = 2.0, 1  # wanx-background-generation-v2's limits (the spec, the emulator's catalog)
+        floor = max(count / qps, -(-count // concurrency) * t)
+        ratio = figures["wall"] / floor
+        throttled = sum(counts.get("throttled", {}).values())
+        budget = figures["inputs"] + 1.3 * figures["outputs"]
+        memory = figures["peak"] / budget
+        row(
+            f"10. {count} photos 512², background generation, T={t} s",
+            f"{figures['wall']:.1f} s = {ratio:.3f} x floor ({floor:.0f} s; {figures['prepared']:.1f} s checking and "
+            f"encoding the photos, {(figures['wall'] - figures['prepared']) / floor:.3f} x floor from the first request"
+            f"), {throttled} x 429, peak +"
+            f"{figures['peak'] >> 20} MB for {figures['inputs'] >> 20} MB inputs + {figures['outputs'] >> 20} MB "
+            f"outputs ({memory:.2f} x budget; {figures['grew_over_inputs'] / figures['outputs']:.2f} x outputs past "
+            f"the inputs), peak {counts.get('peak_queries_per_second', {}).get('all', '?')} task queries/s",
+            "<= 1.05 x floor, 0 x 429, <= inputs + 1.3 x outputs",
+            ratio <= 1.05 and throttled == 0 and memory <= 1.0,
+        )
+
+    def crash_resume(self, count: int = 200, t: float = 0.2) -> None:
+        """Kill the process halfway through a list (kill -9), then queue the same graph again."""
+        server, base = self._emulator_process(t)
+        home = tempfile.mkdtemp(prefix="bench-home-")
+        try:
+            child = self._list_child(base, home, count, 256, {"max_images_per_run": 1000})
+            while sum(self._counts(base).get("task_created", {}).values()) < count // 2:
+                time.sleep(0.2)
+            # Halfway, at a moment drawn at random within one submit interval (2 per second): a crash is not timed
+            # to a submit. A kill between the service creating a task and its answer reaching the pack (a few ms)
+            # loses that task: it is not journaled, and is paid again (the "journaled" figure shows it).
+            time.sleep(random.uniform(0.0, 0.5))
+            child.kill()
+            child.wait(timeout=30)
+            before = sum(self._counts(base).get("task_created", {}).values())
+            journal = (Path(home) / "task-journal.jsonl").read_text(encoding="utf-8")
+            journaled = journal.count('"status":"CREATED"')
+            again = self._list_child(base, home, count, 256, {"max_images_per_run": 1000})
+            out, _ = again.communicate(timeout=900)
+            figures = json.loads(out.strip().splitlines()[-1])
+            created = sum(self._counts(base).get("task_created", {}).values())
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+        row(
+            f"11. {count} photos, process killed halfway, then queued again",
+            f"{before} tasks before the kill ({journaled} journaled), {created} created in all; second run {figures['wall']:.1f} s, "
+            f"{figures['images']} images: '{_summary(figures['status'])}'",
+            f"{count} tasks in all",
+            created == count and figures["images"] == count,
+        )
+
+    def list_over_guard(self, count: int = 40) -> None:
+        emu = self.emulator(0.2, {"max_images_per_run": 32})
+        photos = [torch.rand(1, 64, 64, 4) for _ in range(count)]
+        cls = self.pack.NODE_CLASS_MAPPINGS["DashScopeImgBackground"]
+        inputs = node_inputs(self.pack, "DashScopeImgBackground", ref_prompt="a beach")
+        listed = {k: [v] for k, v in inputs.items()}
+        try:
+            asyncio.run(cls().execute(**listed, foreground=photos))
+            message = "not refused"
+        except Exception as exc:  # noqa: BLE001 - the figure is the refusal itself
+            message = str(exc).split(". ")[0]
+        created, sent = emu.count("task_created"), len(emu.requests)
+        emu.stop()
+        row(
+            f"12. a list of {count} photos, guard 32",
+            f"{message}; {created} tasks, {sent} requests",
+            "refused, 0 tasks",
+            "would bill up to" in message and created == 0 and sent == 0,
+        )
+
+
+def _summary(status: str) -> str:
+    """The line of a node's final status that counts images, reuse and price."""
+    return next((line for line in status.splitlines() if " image" in line), status)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def photo(index: int, side: int) -> torch.Tensor:
+    """A product-photo-like RGBA picture [1, side, side, 4]: smooth colour, a little noise, an opaque centre.
+    The same index gives the same picture in every process (a re-queued graph sends the same photos)."""
+    generator = torch.Generator().manual_seed(index)
+    ramp = torch.linspace(0, 1, side)
+    yy, xx = torch.meshgrid(ramp, ramp, indexing="ij")
+    tint = torch.rand(3, generator=generator)
+    rgb = torch.stack([xx * tint[0], yy * tint[1], (xx + yy) / 2 * tint[2]], -1) * 0.9
+    rgb += torch.rand(side, side, 3, generator=generator) * 0.1
+    alpha = (((xx - 0.5) ** 2 + (yy - 0.5) ** 2) < 0.12).float()[..., None]
+    return torch.cat([rgb, alpha], -1)[None]
+
+
+def list_child(count: int, side: int) -> None:
+    """Run in a fresh process by benchmarks 10 and 11: Background Generation over a list of photos, as ComfyUI
+    calls a list node. Prints one JSON line: wall time, peak memory growth, input and output bytes, status."""
+    import gc
+
+    def status_value(name: str) -> int:
+        return int([line for line in open("/proc/self/status") if line.startswith(name)][0].split()[1]) * 1024
+
+    pack = load_pack_like_comfyui(Path(tempfile.mkdtemp()) / "custom_nodes", "bench.pack")
+    bridge = submodule(pack, "nodes.comfy_bridge")
+    shown: list[str] = []
+    bridge._send_text = lambda text, node_id: shown.append(text)
+    cls = pack.NODE_CLASS_MAPPINGS["DashScopeImgBackground"]
+    runner = submodule(pack, "nodes.runner").Runner
+    run_all, first_request = runner.run_all, []
+
+    def timed_run_all(self, jobs, collects):  # when every item is checked and encoded: the run proper starts
+        first_request.append(time.monotonic())
+        return run_all(self, jobs, collects)
+
+    runner.run_all = timed_run_all
+    inputs = {k: [v] for k, v in node_inputs(pack, "DashScopeImgBackground", ref_prompt="a marble table").items()}
+    gc.collect()
+    open("/proc/self/clear_refs", "w").write("5")
+    base = status_value("VmRSS")
+    photos = [photo(index, side) for index in range(count)]
+    with_inputs = status_value("VmRSS")
+    started = time.monotonic()
+    out = asyncio.run(cls().execute(**inputs, foreground=photos, unique_id=["1"]))
+    wall = time.monotonic() - started
+    peak = status_value("VmHWM")
+    figures = {
+        "wall": wall,
+        "prepared": first_request[0] - started if first_request else 0.0,
+        "peak": peak - base,
+        "grew_over_inputs": peak - with_inputs,
+        "inputs": sum(p.numel() * 4 for p in photos),
+        "outputs": sum(x.numel() * 4 for x in out[0]) + sum(x.numel() * 4 for x in out[1]),
+        "images": sum(int(x.shape[0]) for x in out[0]),
+        "status": shown[-1] if shown else "",
+    }
+    print(json.dumps(figures), flush=True)
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
@@ -447,6 +625,9 @@ def main() -> None:
             bench.reset_after_accept_sync_models(),
         ),
         "9": bench.stop_during_transfers,
+        "10": bench.list_scale,
+        "11": bench.crash_resume,
+        "12": bench.list_over_guard,
     }
     chosen = args.only.split(",") if args.only else list(steps)
     started = time.monotonic()

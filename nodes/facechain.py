@@ -132,6 +132,7 @@ class FaceChainTrain(PackNode):
     )
     RETURN_TYPES = ("STRING",)
     RETURN_NAMES = ("resource_id",)
+    INPUT_IS_LIST = False  # one training per photo set: ComfyUI calls it once per list item
     OUTPUT_TOOLTIPS = ("The trained likeness's resource id (keep it: it can be re-used without re-training).",)
 
     @classmethod
@@ -175,7 +176,8 @@ class FaceChainTrain(PackNode):
         resume = (job_id or "").strip()
         archive = b""
         if not resume:
-            archive = photo_zip([ref.encoded for ref in await image_refs(check, FINETUNE.field("photos"), photos)])
+            refs = await image_refs(check, FINETUNE.field("photos"), photos, defer=False)  # zipped here, now
+            archive = photo_zip([ref.encoded for ref in refs])
 
         def call(client, report, cancelled) -> str:
             job = resume or client.create_fine_tune(archive, cancelled=cancelled, on_progress=report)

@@ -9,6 +9,7 @@ out as PNG at a low compression level, which is lossless and still quick.
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -123,6 +124,38 @@ def open_service_image(data: bytes, max_pixels: int = MAX_RESULT_PIXELS) -> Imag
     except Exception as exc:
         raise ValueError(f"not a readable image ({type(exc).__name__})") from None
     return pil
+
+
+def header_pixels(data: bytes) -> int:
+    """Width x height from an image file's header, without decoding it (0 when the header is unreadable: decoding
+    then says why)."""
+    try:
+        with Image.open(io.BytesIO(data), formats=SERVICE_FORMATS) as pil:
+            return int(pil.width) * int(pil.height)
+    except Exception:  # PIL raises many types for corrupt data; Image.DecompressionBombError among them
+        return 0
+
+
+class PixelBudget:
+    """The pixels one run may still decode, shared by its download threads."""
+
+    def __init__(self, pixels: int):
+        self.total = pixels
+        self.left = pixels
+        self._lock = threading.Lock()
+
+    def charge(self, data: bytes) -> str:
+        """Take a file's pixels from the budget; "" when they fit, else what is wrong (nothing is taken then)."""
+        pixels = header_pixels(data)
+        with self._lock:
+            if pixels > self.left:
+                used = self.total - self.left
+                return (
+                    f"one more image of {pixels / 1e6:.0f} megapixels would take them past the run's budget of "
+                    f"{self.total / 1e6:.0f} megapixels ({used / 1e6:.0f} already decoded or on their way)"
+                )
+            self.left -= pixels
+            return ""
 
 
 def decode_image_u8(data: bytes) -> tuple[torch.Tensor, torch.Tensor | None]:

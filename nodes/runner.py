@@ -13,6 +13,8 @@ import asyncio
 import contextlib
 import copy
 import functools
+import logging
+import os
 import time
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -22,7 +24,7 @@ from typing import Any
 
 import torch
 
-from . import comfy_bridge
+from . import comfy_bridge, list_run, reuse
 from .client import (
     USER_STOP,
     DashScopeClient,
@@ -35,20 +37,36 @@ from .client import (
     Progress,
     ResultSlot,
     TaskCanceledError,
+    TaskFailedError,
     TaskOutcome,
     TaskTimeoutError,
     load_settings,
     successful_urls,
 )
 from .client import ImageRef as ImageRef  # nodes put it in their bodies; the client resolves it
-from .images import Encoded, decode_image_u8
+from .images import Encoded, PixelBudget, decode_image_u8, to_float
 from .inline_fit import fit_run
 from .models import ModelSpec
-from .task_journal import record_created, record_final
+from .result_limits import (
+    COUNT_FIELDS,
+    check_result_count,
+    fetched_most,
+    images_expected,
+    journal_entries,
+    requested_count,
+    run_budget,
+    within_budget,
+)
+from .task_journal import record_created, record_final, tasks_by_fingerprint
+
+log = logging.getLogger("comfyui_dashscope")
 
 # The pack's own worker threads: waiting on the service must not use up asyncio's small default pool
 # (min(32, cores + 4) threads), which ComfyUI and other packs share.
 _WORKERS = ThreadPoolExecutor(max_workers=32, thread_name_prefix="dashscope")
+# Encoding is CPU work: one thread per core does it as fast as 32 would, and keeps its scratch buffers in a few
+# malloc arenas instead of one per thread (a list of hundreds of photos otherwise leaves hundreds of MB resident).
+_ENCODERS = ThreadPoolExecutor(max_workers=max(os.cpu_count() or 2, 1), thread_name_prefix="dashscope-encode")
 
 
 @dataclass
@@ -61,13 +79,15 @@ class Job:
 class JobResult:
     outcome: TaskOutcome
     urls: list[str] = field(default_factory=list)
-    # Decoded results as uint8 (rgb [H, W, 3], alpha [H, W] or None); images.to_float converts one.
+    # Decoded results (rgb [H, W, 3], alpha [H, W] or None): uint8, or float when it is the job's only image;
+    # images.to_float converts one.
     images: list[tuple[torch.Tensor, torch.Tensor | None]] = field(default_factory=list)
     failed: list[ResultSlot] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
     # Set on the stand-in of a job that failed when the node continues with the images that succeeded: the
     # stand-in keeps the results aligned with the node's inputs, so a node's own post-processing still pairs them.
     error: BaseException | None = None
+    reused: bool = False  # fetched from an earlier task of the same request (see ``reuse``): not paid again
 
     @property
     def task_id(self) -> str:
@@ -119,10 +139,6 @@ def failure_line(index: int, code: str, message: str, task_id: str) -> str:
 
 
 # ---- the spending guard --------------------------------------------------------------------------------------
-# Names of the request fields that ask for several images in one task ("n"; the poster's "generate_num").
-COUNT_FIELDS = ("n", "generate_num")
-
-
 class SpendingLimitError(PackError):
     """A node run would bill more images than the settings allow; raised before any request."""
 
@@ -130,13 +146,9 @@ class SpendingLimitError(PackError):
 def images_billed(job: Job) -> int:
     """The most images one job can bill: its n-like field, else the service default from the model's row (a body
     without n still bills the default: 4 for wanx-v1), else one."""
-    for section in ("parameters", "input"):
-        part = job.body.get(section)
-        if isinstance(part, dict):
-            for name in COUNT_FIELDS:
-                value = part.get(name)
-                if isinstance(value, int) and not isinstance(value, bool):
-                    return max(value, 1)
+    requested = requested_count(job.body)
+    if requested is not None:
+        return requested
     for name in COUNT_FIELDS:
         if job.spec.has_field(name) and job.spec.field(name).has_default:
             return max(int(job.spec.field(name).default), 1)
@@ -164,7 +176,37 @@ Collector = Callable[[TaskOutcome, Fetch], JobResult]
 async def encode_all(images: list[torch.Tensor], encode: Callable[[torch.Tensor], Encoded]) -> list[Encoded]:
     """Encode a batch in parallel on the pack's workers (PIL and torch release the GIL while they work)."""
     loop = asyncio.get_running_loop()
-    return list(await asyncio.gather(*(loop.run_in_executor(_WORKERS, encode, image) for image in images)))
+    return list(await asyncio.gather(*(loop.run_in_executor(_ENCODERS, encode, image) for image in images)))
+
+
+def _image_refs_in(value: Any) -> Iterator[ImageRef]:
+    if isinstance(value, ImageRef):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _image_refs_in(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _image_refs_in(item)
+
+
+class _Pictures:
+    """Which jobs still need each input picture: one sent by every job that carries it is released (its encoded
+    bytes dropped), so a long list holds only the pictures of the jobs about to be sent."""
+
+    def __init__(self, jobs: Sequence[Job]):
+        self._holders: dict[int, int] = {}
+        for job in jobs:
+            for ref in _image_refs_in(job.body):
+                self._holders[id(ref.encoded)] = self._holders.get(id(ref.encoded), 0) + 1
+
+    def sent(self, job: Job) -> None:
+        for ref in _image_refs_in(job.body):
+            key = id(ref.encoded)
+            self._holders[key] -= 1
+            release = getattr(ref.encoded, "release", None)
+            if self._holders[key] == 0 and release is not None:
+                release()
 
 
 def make_client() -> DashScopeClient:
@@ -205,6 +247,16 @@ def download_images(urls: list[str], fetch: Fetch, task_id: str = "") -> list[tu
     return decoded
 
 
+@dataclass(frozen=True)
+class ResultBound:
+    """What one job may take from its answer (result_limits): at most ``most`` images, read in ``shapes``, their
+    pixels charged to the run's ``budget``."""
+
+    most: int
+    shapes: tuple[str, ...]
+    budget: PixelBudget
+
+
 # Waiting for a task the pack did not just create: polled at most once a second, so Stop is seen within a second.
 FETCH_SCHEDULE = PollSchedule(cap=1.0)
 
@@ -221,6 +273,7 @@ class Runner:
         self.status: comfy_bridge.NodeStatus | None = None
         self._states: list[Progress] = []
         self._task_ids: list[str] = []
+        self._failed = 0
         # The node execution's options (if some images fail, notes under the status); a Runner made outside one
         # keeps its own for its whole life.
         self.options = current_options()
@@ -241,28 +294,29 @@ class Runner:
         self._states[index] = Progress("uploading")
         return client.prepare(job.spec, job.body, self._cancelled)
 
-    def _task(self, client: DashScopeClient, index: int, job: Job, request: Prepared) -> TaskOutcome:
+    def _task(self, client: DashScopeClient, index: int, job: Job, request: Prepared, fp: str) -> TaskOutcome:
+        def journal(task_id: str) -> None:
+            # The journal gets the task the moment its id is known: after a crash it is still findable (and reused).
+            if not self._task_ids[index]:
+                self._task_ids[index] = task_id
+                record_created(task_id, job.spec.name, self.node_name, fp)
+
         def report(progress: Progress) -> None:
             self._states[index] = progress
-            if progress.task_id and not self._task_ids[index]:
-                # The journal gets the task the moment its id is known: after a crash it is still findable.
-                self._task_ids[index] = progress.task_id
-                record_created(progress.task_id, job.spec.name, self.node_name)
+            if progress.task_id:
+                journal(progress.task_id)
 
         try:
             outcome = client.run(job.spec, request, cancelled=self._cancelled, on_progress=report)
         except BaseException as exc:
             task_id = self._task_ids[index] or getattr(exc, "task_id", "")
             if task_id:
-                if not self._task_ids[index]:
-                    record_created(task_id, job.spec.name, self.node_name)
+                journal(task_id)
                 # The last status the service reported (FAILED, or PENDING / RUNNING when the wait ended early).
                 record_final(task_id, self._states[index].stage, getattr(exc, "code", "") or type(exc).__name__)
             raise
         if outcome.task_id:
-            if not self._task_ids[index]:
-                self._task_ids[index] = outcome.task_id
-                record_created(outcome.task_id, job.spec.name, self.node_name)
+            journal(outcome.task_id)
             record_final(outcome.task_id, "SUCCEEDED")
         return outcome
 
@@ -291,20 +345,61 @@ class Runner:
                 "Stopped by the user; the task was left alone at the service.", code=USER_STOP, task_id=task_id
             ) from None
 
-    def _collect(self, client: DashScopeClient, index: int, outcome: TaskOutcome, collect: Collector) -> JobResult:
+    def _reuse(self, client: DashScopeClient, index: int, task_id: str, waiting: bool) -> TaskOutcome | None:
+        """The outcome of an earlier task of the same request, or None when it must be paid anew: the service no
+        longer knows it (expired, another key) or cancelled it."""
+        try:
+            outcome = self._await_task(client, index, task_id)
+        except (TaskFailedError, TaskCanceledError) as exc:
+            if exc.code not in ("TaskUnknown", "Canceled"):
+                if waiting:
+                    record_final(task_id, self._states[index].stage, exc.code)
+                raise
+            log.warning(
+                "DashScope %s: earlier task %s is %s at the service; paying for a new one",
+                self.node_name,
+                task_id,
+                exc.code,
+            )
+            self._task_ids[index] = ""
+            return None
+        if waiting:
+            record_final(task_id, "SUCCEEDED")
+        return outcome
+
+    def _collect(
+        self, client: DashScopeClient, index: int, outcome: TaskOutcome, collect: Collector, bound: ResultBound
+    ) -> JobResult:
         self._states[index] = Progress("downloading", outcome.task_id)
+        check_result_count(outcome, bound.shapes, bound.most)  # result_limits: before any download
 
         def fetch(url: str) -> bytes:
             return client.download(url, cancelled=self._cancelled, task_id=outcome.task_id)
 
-        result = collect(outcome, fetch)
+        result = collect(outcome, within_budget(fetch, bound.budget, outcome.task_id))
+        if len(result.images) == 1:
+            # A job's only image is already its output (a list of photos, one task each): it becomes float here, as
+            # it arrives, and its uint8 copy goes; ``image_outputs`` then uses it as it is. Several images of a
+            # job stay uint8 (a quarter of the size) until they are written into one batch.
+            rgb, alpha = result.images[0]
+            result.images = [(to_float(rgb), None if alpha is None else to_float(alpha))]
         self._states[index] = Progress("done", outcome.task_id)
         return result
 
     async def run(self, jobs: list[Job], collect: Collector | None = None) -> list[JobResult]:
-        """Run every job (upload, task, download); the results are in the jobs' order."""
+        """Run every job (upload, task, download); the results are in the jobs' order. Inside a list execution
+        (``list_run``) the jobs join those of the other items and run with them."""
         if not jobs:
             raise ValueError("no jobs")
+        joined = await list_run.park(self, jobs, collect, fetch=False)
+        return joined if joined is not None else await self.run_all(jobs, [collect] * len(jobs))
+
+    async def run_all(self, jobs: list[Job], collects: Sequence[Collector | None]) -> list[JobResult]:
+        """Run jobs that may come from several list items (each with its collector), as one run.
+
+        Per job, a few jobs ahead of the tasks: encode its pictures, fingerprint the request, and either take an
+        earlier task of the same request from the journal (``reuse``) or upload and pay; the encoded pictures go
+        as soon as the request is sent."""
         client = self._client()
         check_spending(self.node_name, jobs, client.settings.max_images_per_run)
         loop = asyncio.get_running_loop()
@@ -313,15 +408,45 @@ class Runner:
             jobs, fitted = await loop.run_in_executor(_WORKERS, fit_run, self.node_name, jobs, region)
             self.options.notes.extend(fitted)  # what the run changed on the user's pictures
         gate = asyncio.Semaphore(max(client.settings.max_concurrent, 1))
+        ahead = asyncio.Semaphore(2 * max(client.settings.max_concurrent, 1))
+        reusing = client.settings.reuse_results and not all(job.spec.sync for job in jobs)
+        journal = await loop.run_in_executor(_WORKERS, tasks_by_fingerprint) if reusing else {}
+        numbering = reuse.Numbering(len(jobs))
+        pictures = _Pictures(jobs)
+        expected = [images_expected(job.spec, job.body) for job in jobs]
+        budget = run_budget(expected)  # result_limits: the pixels all results of the run may take
 
         async def one(index: int) -> JobResult:
-            job = jobs[index]
-            request = await loop.run_in_executor(_WORKERS, self._prepare, client, index, job)
-            async with gate:
-                outcome = await loop.run_in_executor(_WORKERS, self._task, client, index, job, request)
-            return await loop.run_in_executor(
-                _WORKERS, self._collect, client, index, outcome, collect or reader_for(job.spec)
+            job, outcome, earlier, reused = jobs[index], None, None, False
+            async with ahead:  # encodes and uploads run a few jobs ahead of the tasks, not all at once
+                hashing = loop.run_in_executor(_ENCODERS, reuse.request_hash, client.settings.base_url, job)
+                fp = await numbering.number(index, hashing)
+                earlier = reuse.earlier_task(journal, fp) if reusing and not job.spec.sync else None
+                if earlier is None:
+                    request = await loop.run_in_executor(_WORKERS, self._prepare, client, index, job)
+                    pictures.sent(job)
+                    await gate.acquire()
+            if earlier is not None:
+                async with gate:
+                    outcome = await loop.run_in_executor(
+                        _WORKERS, self._reuse, client, index, earlier[1], earlier[0] == reuse.WAIT
+                    )
+                reused = outcome is not None
+                if outcome is None:  # the service no longer has it: pay for a new task
+                    request = await loop.run_in_executor(_WORKERS, self._prepare, client, index, job)
+                    await gate.acquire()
+                pictures.sent(job)
+            if outcome is None:
+                try:
+                    outcome = await loop.run_in_executor(_WORKERS, self._task, client, index, job, request, fp)
+                finally:
+                    gate.release()
+            bound = ResultBound(expected[index], job.spec.results, budget)
+            result = await loop.run_in_executor(
+                _WORKERS, self._collect, client, index, outcome, collects[index] or reader_for(job.spec), bound
             )
+            result.reused = reused
+            return result
 
         return await self._all(len(jobs), one, [job.spec.price_cny for job in jobs])
 
@@ -329,14 +454,21 @@ class Runner:
         """The results of existing tasks, waiting for unfinished ones. Only queries: no task is created."""
         if not task_ids:
             raise ValueError("no task ids")
+        joined = await list_run.park(self, task_ids, collect, fetch=True)
+        return joined if joined is not None else await self.fetch_all(list(task_ids), [collect] * len(task_ids))
+
+    async def fetch_all(self, task_ids: Sequence[str], collects: Sequence[Collector]) -> list[JobResult]:
         client = self._client()
         loop = asyncio.get_running_loop()
         gate = asyncio.Semaphore(max(client.settings.max_concurrent, 1))
+        most = fetched_most(task_ids, journal_entries())
+        budget = run_budget(most)
 
         async def one(index: int) -> JobResult:
             async with gate:
                 outcome = await loop.run_in_executor(_WORKERS, self._await_task, client, index, task_ids[index])
-            return await loop.run_in_executor(_WORKERS, self._collect, client, index, outcome, collect)
+            bound = ResultBound(most[index], (), budget)
+            return await loop.run_in_executor(_WORKERS, self._collect, client, index, outcome, collects[index], bound)
 
         return await self._all(len(task_ids), one, None)
 
@@ -347,12 +479,14 @@ class Runner:
         self.status = comfy_bridge.NodeStatus(self.unique_id, asyncio.get_running_loop())
         self._states = [Progress("waiting") for _ in range(count)]
         self._task_ids = ["" for _ in range(count)]
+        self._failed = 0
         started = time.monotonic()
         tasks = [asyncio.ensure_future(one(index)) for index in range(count)]
         # Even when one job fails, the others run to the end: their tasks are paid for. Status ticks each second.
         pending = set(tasks)
         while pending:
             _, pending = await asyncio.wait(pending, timeout=1.0)
+            self._failed = sum(1 for t in tasks if t.done() and t.exception() is not None)
             self._show(time.monotonic() - started)
         options = self.options
         errors = [task.exception() for task in tasks if task.exception() is not None]
@@ -412,28 +546,8 @@ class Runner:
     def _show(self, elapsed: float) -> None:
         if self.status is None:
             return
-        stages = [s.stage for s in self._states]
-        finished = stages.count("done")
-        total = len(stages)
-        labels = {
-            "waiting": "waiting for a free slot",
-            "uploading": "uploading inputs",
-            "submitting": "submitting",
-            "PENDING": "queued at DashScope",
-            "RUNNING": "running",
-            "SUSPENDED": "suspended at DashScope",
-            "downloading": "downloading results",
-        }
-        active = [s for s in self._states if s.stage != "done"]
-        if active:
-            head = labels.get(active[0].stage, active[0].stage)
-            line = f"{head} · {elapsed:.0f}s"
-            if total > 1:
-                line = f"{finished}/{total} done · " + line
-        else:
-            line = f"done · {elapsed:.0f}s"
-        self.status.text("\n".join([line, *self.options.notes]))
-        self.status.progress(finished, total)
+        self.status.text("\n".join([progress_line(self._states, self._failed, elapsed), *self.options.notes]))
+        self.status.progress(sum(1 for s in self._states if s.stage == "done") + self._failed, len(self._states))
 
     def _done(self, results: list[JobResult], elapsed: float, prices: list[float | None] | None) -> None:
         if self.status is None:
@@ -461,7 +575,7 @@ class Runner:
             # Task ids, not result URLs: a signed URL is a credential to the paid image and stays out of errors.
             done = [r.task_id for r in results if r.task_id]
             extra = f" {len(results)} of {total} tasks succeeded"
-            extra += f" (task ids: {', '.join(done)})." if done else "."
+            extra += f" (task ids: {id_list(done)})." if done else "."
             if results:
                 extra += (
                     " They are in the task journal; the DashScope Task Result node fetches them, or set "
@@ -474,8 +588,47 @@ class Runner:
         raise first
 
 
+STAGE_LABELS = {
+    "waiting": "waiting for a free slot",
+    "uploading": "uploading inputs",
+    "submitting": "submitting",
+    "PENDING": "queued at DashScope",
+    "RUNNING": "running",
+    "SUSPENDED": "suspended at DashScope",
+    "downloading": "downloading results",
+}
+# Status lines and errors name at most this many task ids; the task_ids output and the journal hold them all.
+SHOWN_IDS = 4
+
+
+def id_list(ids: Sequence[str]) -> str:
+    shown = ", ".join(ids[:SHOWN_IDS])
+    return shown if len(ids) <= SHOWN_IDS else f"{shown} and {len(ids) - SHOWN_IDS} more (all in the task journal)"
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds:.0f} s" if seconds < 90 else f"{(seconds + 59) // 60:.0f} min"
+
+
+def progress_line(states: Sequence[Progress], failed: int, elapsed: float) -> str:
+    """While a run goes on: what the first unfinished job does; with several jobs, first a count and the time
+    left, e.g. "57 of 200 · 2 failed · about 3 min left" (from the pace so far)."""
+    finished = sum(1 for s in states if s.stage == "done")
+    active = [s for s in states if s.stage != "done"]
+    line = f"{STAGE_LABELS.get(active[0].stage, active[0].stage) if active else 'done'} · {elapsed:.0f}s"
+    if len(states) <= 1:
+        return line
+    head = f"{finished} of {len(states)}"
+    if failed:
+        head += f" · {failed} failed"
+    ended = finished + failed
+    if 0 < ended < len(states):
+        head += f" · about {_duration(elapsed / ended * (len(states) - ended))} left"
+    return head + "\n" + line
+
+
 def done_line(results: list[JobResult], elapsed: float, prices: list[float | None] | None) -> str:
-    """The node's final status: images (billed), failures, list price, time, task ids."""
+    """The node's final status: images (billed), failures, results reused, list price, time, task ids."""
     images = sum(len(r.images) for r in results)
     codes = [getattr(r.error, "code", "") or type(r.error).__name__ for r in results if r.error is not None]
     codes += [slot.code or "Failed" for r in results for slot in r.failed]
@@ -483,14 +636,18 @@ def done_line(results: list[JobResult], elapsed: float, prices: list[float | Non
     if codes:
         lines.append(f"{images} of {images + len(codes)} · {len(codes)} failed ({', '.join(sorted(set(codes)))})")
     parts = [f"{images} image{'' if images == 1 else 's'}"] if images else ["done"]
+    reused = sum(1 for r in results if r.reused)
+    if reused:
+        parts.append(f"reused {reused} paid result{'' if reused == 1 else 's'}")
+    paid = [(r, p) for r, p in zip(results, prices or [], strict=False) if r.images and not r.reused]
     if prices is None:
         parts.append("fetched, no new task")
-    elif images and all(p is not None for r, p in zip(results, prices, strict=True) if r.images):
-        cost = sum(len(r.images) * p for r, p in zip(results, prices, strict=True) if r.images and p is not None)
+    elif paid and all(p is not None for _, p in paid):
+        cost = sum(len(r.images) * p for r, p in paid if p is not None)
         parts.append(f"about ¥{cost:.2f} at list price")
     parts.append(f"{elapsed:.1f}s")
     lines.append(" · ".join(parts))
-    ids = ", ".join(r.task_id for r in results if r.task_id and r.error is None)
+    ids = [r.task_id for r in results if r.task_id and r.error is None]
     if ids:
-        lines.append(f"task: {ids}")
+        lines.append(f"task: {id_list(ids)}")
     return "\n".join(lines)

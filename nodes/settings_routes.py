@@ -85,6 +85,7 @@ def settings_view(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "task_timeout": settings.task_timeout,
         "max_concurrent": settings.max_concurrent,
         "max_images_per_run": settings.max_images_per_run,
+        "reuse_results": settings.reuse_results,
         "env_overrides": [name for name in _ENV_NAMES if environ.get(name)],
     }
 
@@ -138,6 +139,10 @@ def _changes(payload: Mapping[str, Any]) -> dict[str, Any]:
         changes["max_concurrent"] = int(_number(payload, "max_concurrent", 1, 32))
     if "max_images_per_run" in payload:
         changes["max_images_per_run"] = int(_number(payload, "max_images_per_run", 1, 1000))
+    if "reuse_results" in payload:
+        if not isinstance(payload["reuse_results"], bool):
+            raise SettingsInputError("reuse_results must be true or false.")
+        changes["reuse_results"] = payload["reuse_results"]
     return changes
 
 

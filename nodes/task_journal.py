@@ -2,12 +2,17 @@
 
 A paid task outlives the ComfyUI process that created it: after a restart, a crash or a node that gave up
 waiting, the journal still names the task, so the DashScope Task Result node can fetch its images while the
-service keeps them (24 h). A line is written as soon as a task id is known and another with its final status;
-readers fold the lines by task id. Never the API key: a line holds the task id, model, node, time and status.
+service keeps them (24 h), and a node asked for the same request again finds it (``reuse``) instead of paying
+twice. A line is written as soon as a task id is known and another with its final status; readers fold the
+lines by task id. Never the API key: a line holds the task id, model, node, time, status and the request's
+fingerprint (a hash: no prompt, picture or key can be read from it).
 
-Bounded: past ``COMPACT_BYTES`` the file is rewritten with the last ``KEEP`` tasks. Appends and the rewrite
-hold a thread lock and, where the platform has ``fcntl``, an advisory lock on a side file, so two ComfyUI
-processes sharing one data folder do not interleave or lose lines.
+Bounded: past ``COMPACT_BYTES`` the file is rewritten with the last ``KEEP`` tasks, and readers read at most the
+last ``TAIL_BYTES`` of it, so a journal grown by hand or by another program costs at most that much time and
+memory. Appends and the rewrite hold a thread lock and, where the platform has ``fcntl``, an advisory lock on a
+side file, so two ComfyUI processes sharing one data folder do not interleave or lose lines. The journal and its
+lock are opened without following symlinks and only as regular files: a link planted in their place is refused,
+not written through.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import datetime as _dt
 import json
 import logging
 import os
+import stat
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -33,8 +39,14 @@ except ImportError:  # Windows: the thread lock still serialises one process's w
 log = logging.getLogger("comfyui_dashscope")
 
 FILE_NAME = "task-journal.jsonl"
-KEEP = 1000
-COMPACT_BYTES = 512 * 1024
+# 5000 tasks: a run over hundreds of photos is still found whole by ``reuse`` after a crash (about 230 bytes a task).
+KEEP = 5000
+COMPACT_BYTES = 2 * 1024 * 1024
+# Readers look at no more than this much of the file's end: all of a journal the pack wrote (it is compacted
+# past COMPACT_BYTES), only the end of one that grew otherwise.
+TAIL_BYTES = COMPACT_BYTES + 64 * 1024
+# A journal line is a few hundred bytes; a longer one was not written by the pack and is skipped.
+MAX_LINE = 4096
 # Statuses after which the service has nothing (more) to return for a task.
 GONE = frozenset({"FAILED", "CANCELED", "UNKNOWN"})
 # The service keeps a task (and its result URLs) for 24 h; an older task is unknown to it.
@@ -60,6 +72,19 @@ def _still_kept(created: Any, now: _dt.datetime) -> bool:
     return now - when < KEPT_BY_SERVICE
 
 
+def _open_regular(path: Path | str, flags: int) -> int:
+    """Open a file of the data folder without following a symlink at its name, and only if it is a regular file
+    (a FIFO planted there would block, a device would be read). Raises OSError otherwise."""
+    nofollow = getattr(os, "O_NOFOLLOW", 0)
+    if not nofollow and os.path.islink(path):  # Windows: no O_NOFOLLOW; check the name first
+        raise OSError(f"{path} is a symbolic link; the pack does not follow it")
+    fd = os.open(path, flags | nofollow | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0), 0o600)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OSError(f"{path} is not a regular file")
+    return fd
+
+
 @contextlib.contextmanager
 def _locked(path: Path) -> Iterator[None]:
     with _LOCK:
@@ -69,7 +94,7 @@ def _locked(path: Path) -> Iterator[None]:
             yield
             return
         # A side file: the journal itself is replaced when compacted, and a lock on a replaced inode locks nothing.
-        fd = os.open(str(path) + ".lock", os.O_CREAT | os.O_RDWR, 0o600)
+        fd = _open_regular(str(path) + ".lock", os.O_CREAT | os.O_RDWR)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             yield
@@ -81,12 +106,13 @@ def _append(entry: dict[str, Any], path: Path | None = None) -> None:
     path = path or journal_path()
     line = (json.dumps(entry, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
     with _locked(path):
-        fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_APPEND, 0o600)
+        fd = _open_regular(path, os.O_CREAT | os.O_WRONLY | os.O_APPEND)
         try:
             os.write(fd, line)
+            size = os.fstat(fd).st_size
         finally:
             os.close(fd)
-        if path.stat().st_size > COMPACT_BYTES:
+        if size > COMPACT_BYTES:
             _compact(path)
 
 
@@ -114,8 +140,11 @@ def _safely(entry: dict[str, Any]) -> None:
         log.warning("DashScope task journal not written (%s): %s", journal_path(), exc)
 
 
-def record_created(task_id: str, model: str, node: str) -> None:
-    _safely({"task_id": task_id, "model": model, "node": node, "time": _now(), "status": "CREATED"})
+def record_created(task_id: str, model: str, node: str, fingerprint: str = "") -> None:
+    entry = {"task_id": task_id, "model": model, "node": node, "time": _now(), "status": "CREATED"}
+    if fingerprint:
+        entry["fp"] = fingerprint
+    _safely(entry)
 
 
 def record_final(task_id: str, status: str, code: str = "") -> None:
@@ -125,29 +154,74 @@ def record_final(task_id: str, status: str, code: str = "") -> None:
     _safely(entry)
 
 
+def _tail_lines(path: Path) -> list[bytes]:
+    """The complete lines among the last TAIL_BYTES of the file (the first is dropped when the read starts
+    inside it); [] when there is no journal."""
+    try:
+        fd = _open_regular(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return []
+    try:
+        size = os.fstat(fd).st_size
+        start = max(size - TAIL_BYTES, 0)
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            handle.seek(start)
+            data = handle.read(TAIL_BYTES)
+    finally:
+        os.close(fd)
+    lines = data.split(b"\n")
+    if start > 0:
+        lines = lines[1:]  # the read began inside a line
+    return [line for line in lines if line.strip()]
+
+
 def read_tasks(path: Path | None = None) -> list[dict[str, Any]]:
-    """Every task of the journal, oldest first: task_id, model, node, time (created), status, updated, code."""
+    """Every task of the journal's tail, oldest first: task_id, model, node, time (created), status, updated, code,
+    fp. Over-long and unreadable lines are skipped, with one warning per read."""
     path = path or journal_path()
     tasks: dict[str, dict[str, Any]] = {}
     try:
-        with open(path, encoding="utf-8") as handle:
-            lines = handle.readlines()
-    except FileNotFoundError:
+        lines = _tail_lines(path)
+    except OSError as exc:
+        log.warning("DashScope task journal not read (%s): %s", path, exc)
         return []
+    skipped = 0
     for line in lines:
-        try:
-            entry = json.loads(line)
-        except ValueError:
-            continue  # a line cut short by a crash
+        entry = None
+        if len(line) <= MAX_LINE:
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                pass  # a line cut short by a crash, or not the pack's
         task_id = entry.get("task_id") if isinstance(entry, dict) else None
         if not isinstance(task_id, str) or not task_id:
+            skipped += 1
             continue
         task = tasks.setdefault(task_id, {"task_id": task_id})
         if "model" in entry:  # the creation line (or a compacted line)
-            task.update(entry)
+            task.update({k: v for k, v in entry.items() if isinstance(v, str)})
         else:
-            task.update(status=entry.get("status", ""), updated=entry.get("time", ""), code=entry.get("code", ""))
+            task.update(
+                status=_text(entry.get("status")), updated=_text(entry.get("time")), code=_text(entry.get("code"))
+            )
+    if skipped:
+        log.warning("DashScope task journal %s: skipped %d unreadable or over-long line(s)", path, skipped)
     return list(tasks.values())
+
+
+def _text(value: Any) -> str:
+    """A field read back from the file: only strings count (a hand-edited line may hold anything)."""
+    return value if isinstance(value, str) else ""
+
+
+def tasks_by_fingerprint(path: Path | None = None) -> dict[str, dict[str, Any]]:
+    """The newest task of each request fingerprint still in the journal."""
+    return {task["fp"]: task for task in read_tasks(path) if task.get("fp")}
+
+
+def still_kept(task: dict[str, Any]) -> bool:
+    """Whether the service may still hold the task: created less than 24 h ago."""
+    return _still_kept(task.get("time"), _dt.datetime.now(_dt.timezone.utc))
 
 
 def recent_task_ids(count: int, path: Path | None = None) -> list[str]:

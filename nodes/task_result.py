@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .base import HIDDEN, PackNode, image_outputs
+from .base import HIDDEN, PackNode, image_outputs, single
 from .runner import Runner
 from .task_journal import recent_task_ids
 from .validation import Check
@@ -108,6 +108,7 @@ class TaskResult(PackNode):
     @classmethod
     def IS_CHANGED(cls, source: str = FROM_IDS, task_ids: str = "", last_n: int = 4, **_: Any) -> str:
         """In journal mode the same widgets can mean other tasks: the ids decide whether ComfyUI reuses a result."""
+        source, task_ids, last_n = single(source), single(task_ids), single(last_n)  # lists of one (INPUT_IS_LIST)
         if source == FROM_JOURNAL:
             return "\n".join(recent_task_ids(int(last_n)))
         return task_ids

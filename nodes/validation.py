@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -17,6 +18,23 @@ from .text_rules import characters_and_words
 # Length units counted otherwise than by characters (tokens are counted as characters: never fewer).
 _COUNTERS = {"words": lambda text: len(text.split()), CJK_AND_WORDS: characters_and_words}
 
+# Control characters other than tab and line breaks (C0, DEL, C1): invisible, meaningless to the models, and
+# refused by some gateways. Every text input is sent without them.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# A surrogate code point on its own (half of a cut emoji, or "\ud800" typed into an API-format workflow) cannot
+# be encoded as UTF-8, so no request could carry it.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def without_controls(text: str) -> str:
+    """The text without control characters (tab, line feed and carriage return stay)."""
+    return _CONTROL.sub("", text)
+
+
+def tensor_kind(kind: Any) -> str:
+    """ "IMAGE" or "MASK" for an input declared with that type, else ""."""
+    return kind if kind in ("IMAGE", "MASK") else ""
+
 
 class Check:
     """``Check("DashScope Inpainting").text("prompt", value, 75)`` raises InputError on a bad value."""
@@ -27,8 +45,19 @@ class Check:
     def fail(self, name: str, problem: str) -> InputError:
         return InputError(self.node, name, problem)
 
+    def encodable(self, name: str, value: str) -> str:
+        """The text without control characters; refused when it holds a character no request can carry."""
+        bad = _SURROGATE.search(value)
+        if bad:
+            raise self.fail(
+                name,
+                f"holds a character that cannot be sent: an unpaired surrogate (U+{ord(bad.group()):04X}) at "
+                f"position {bad.start() + 1}, usually half of a cut emoji. Delete it and type the text again.",
+            )
+        return without_controls(value)
+
     def text(self, name: str, value: str, max_chars: int, required: bool = False) -> str:
-        value = (value or "").strip()
+        value = self.encodable(name, value or "").strip()
         if required and not value:
             raise self.fail(name, "is empty; this model needs it.")
         if len(value) > max_chars:
@@ -107,6 +136,69 @@ class Check:
                 name,
                 f"is {size[0]}x{size[1]} px but {image_name} is {image_size[0]}x{image_size[1]} px; they must match.",
             )
+
+    def image(self, name: str, value: Any) -> torch.Tensor:
+        """An IMAGE input as [B, H, W, C] float with C = 3 or 4 (a 1-channel gray picture becomes RGB); refused when
+        it is no float tensor of that shape or holds NaN or infinite values."""
+        tensor = self._float_tensor(name, value, "IMAGE", "an IMAGE holds floats from 0 to 1")
+        if tensor.dim() == 3:
+            tensor = tensor.unsqueeze(0)
+        if tensor.dim() != 4:
+            raise self.fail(name, f"has shape {list(tensor.shape)}; an IMAGE is [batch, height, width, channels].")
+        channels = int(tensor.shape[-1])
+        if channels not in (1, 3, 4):
+            raise self.fail(
+                name,
+                f"has {channels} colour channels (shape {list(tensor.shape)}); an IMAGE has 3 (RGB), 4 (RGBA) or 1 "
+                "(gray).",
+            )
+        self._has_pixels(name, tensor, tensor.shape[1:3])
+        self._finite(name, tensor)
+        return tensor.repeat(1, 1, 1, 3) if channels == 1 else tensor
+
+    def mask(self, name: str, value: Any) -> torch.Tensor:
+        """A MASK input as [B, H, W] float; [H, W], [B, 1, H, W] and [B, H, W, 1] (which other packs produce) are
+        accepted, a bool mask is read as 0/1. Refused when it is no such tensor or holds NaN or infinite values."""
+        if isinstance(value, torch.Tensor) and value.dtype == torch.bool:
+            value = value.float()
+        tensor = self._float_tensor(name, value, "MASK", "a MASK holds floats from 0 to 1 (1 = selected)")
+        if tensor.dim() == 2:
+            tensor = tensor.unsqueeze(0)
+        elif tensor.dim() == 4 and tensor.shape[-1] == 1:
+            tensor = tensor[..., 0]
+        elif tensor.dim() == 4 and tensor.shape[1] == 1:
+            tensor = tensor[:, 0]
+        if tensor.dim() != 3:
+            raise self.fail(name, f"has shape {list(tensor.shape)}; a MASK is [batch, height, width].")
+        self._has_pixels(name, tensor, tensor.shape[1:3])
+        self._finite(name, tensor)
+        return tensor
+
+    def _float_tensor(self, name: str, value: Any, kind: str, values: str) -> torch.Tensor:
+        if not isinstance(value, torch.Tensor):
+            raise self.fail(name, f"is a {type(value).__name__}, not an {kind} tensor; connect an {kind} output.")
+        if not value.is_floating_point():
+            raise self.fail(
+                name,
+                f"holds {str(value.dtype).removeprefix('torch.')} values; {values}. Convert it first (8-bit "
+                "values: divide by 255).",
+            )
+        return value
+
+    def _has_pixels(self, name: str, tensor: torch.Tensor, sides: Sequence[int]) -> None:
+        if tensor.shape[0] and 0 in tuple(sides):
+            raise self.fail(name, f"has shape {list(tensor.shape)}: no pixels.")
+
+    def _finite(self, name: str, tensor: torch.Tensor) -> None:
+        """No NaN or infinity (a broken upstream node): sent as they are, they would become a flat picture."""
+        for index, item in enumerate(tensor):  # one picture at a time: no temporary as large as the batch
+            bad = int((~torch.isfinite(item)).sum())
+            if bad:
+                where = f" in picture {index + 1} of the batch" if tensor.shape[0] > 1 else ""
+                raise self.fail(
+                    name,
+                    f"holds {bad} NaN or infinite values{where}; the node that made it is broken. Nothing was sent.",
+                )
 
     def pick(self, name: str, tensor: torch.Tensor, index: int, batch: int) -> torch.Tensor:
         """Item ``index`` of a batch that is either 1 (broadcast) or the same length as the image batch."""
@@ -198,3 +290,20 @@ def check_declared(check: Check, input_types: Mapping[str, Any], values: Mapping
             check.choice(name, value, kind)
         elif kind in ("INT", "FLOAT") and isinstance(value, (int, float)):
             check.number(name, value, options.get("min", float("-inf")), options.get("max", float("inf")))
+
+
+def sound_input(check: Check, kind: Any, name: str, value: Any, is_list: bool = False) -> Any:
+    """One node input as ``run`` may take it: text without control characters (refused when it cannot be
+    encoded), IMAGE and MASK tensors checked and brought to their standard shapes. A list input (``INPUT_IS_LIST``)
+    is checked item by item."""
+    if is_list and isinstance(value, list):
+        return [sound_input(check, kind, name, item) for item in value]
+    if isinstance(value, str):
+        return check.encodable(name, value)
+    if value is None:
+        return None
+    if tensor_kind(kind) == "IMAGE":
+        return check.image(name, value)
+    if tensor_kind(kind) == "MASK":
+        return check.mask(name, value)
+    return value

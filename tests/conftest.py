@@ -111,10 +111,39 @@ def node_inputs(pack: ModuleType, node_id: str, **overrides: Any) -> dict[str, A
 
 
 def run_node(pack: ModuleType, node_id: str, **inputs: Any) -> tuple:
-    """Execute one node as ComfyUI does for an async node function."""
+    """Execute one node as ComfyUI does for an async node function, with one value per input (one list item);
+    returns what a downstream node receives (``downstream``)."""
     cls = pack.NODE_CLASS_MAPPINGS[node_id]
     function = getattr(cls(), cls.FUNCTION)
-    return asyncio.run(function(**inputs))
+    return downstream(cls, asyncio.run(function(**inputs)))
+
+
+def downstream(cls: type, outputs: tuple) -> tuple:
+    """A node's outputs as the next node sees them: a list output (OUTPUT_IS_LIST) of one item is that item."""
+    flags = getattr(cls, "OUTPUT_IS_LIST", (False,) * len(outputs))
+    return tuple(o[0] if flag and len(o) == 1 else o for o, flag in zip(outputs, flags, strict=True))
+
+
+def run_list_node(pack: ModuleType, node_id: str, **inputs: Any) -> tuple:
+    """Execute a node as ComfyUI does for list inputs (INPUT_IS_LIST): every input given as a list (a widget as a
+    list of one, as ComfyUI passes it). Returns the raw outputs: lists for list outputs."""
+    cls = pack.NODE_CLASS_MAPPINGS[node_id]
+    listed = {k: v if isinstance(v, list) else [v] for k, v in inputs.items()}
+    return asyncio.run(getattr(cls(), cls.FUNCTION)(**listed))
+
+
+def task_made_elsewhere(emu, body: dict[str, Any] | None = None) -> str:
+    """A wanx-v1 task created outside the pack (the 百炼 console, another program or machine on the account)."""
+    import requests
+
+    answer = requests.post(
+        emu.base_url + "/services/aigc/text2image/image-synthesis",
+        json=body or {"model": "wanx-v1", "input": {"prompt": "made elsewhere"}, "parameters": {"n": 1}},
+        headers={"Authorization": f"Bearer {TEST_KEY}", "X-DashScope-Async": "enable"},
+        timeout=10,
+    )
+    answer.raise_for_status()
+    return answer.json()["output"]["task_id"]
 
 
 def api_requests(emu, path_part: str = "", method: str | None = None) -> list:

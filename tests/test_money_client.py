@@ -14,7 +14,7 @@ import requests
 import torch
 from PIL import Image
 
-from tests.conftest import TEST_KEY, api_requests, node_inputs, run_node, submodule
+from tests.conftest import TEST_KEY, api_requests, node_inputs, run_node, submodule, task_made_elsewhere
 
 WANX = {"model": "wanx-v1", "input": {"prompt": "a cat"}, "parameters": {"n": 1, "size": "1024*1024"}}
 # A model whose page documents no asynchronous protocol: one synchronous call, no task id.
@@ -271,12 +271,7 @@ def test_a_dropped_submit_that_created_nothing_says_so(pack, emulator, make_clie
 
 def test_several_candidate_tasks_fail_naming_them_all(pack, emulator, make_client, client_mod):
     # Another program on the same account creates a wanx-v1 task in the same moment.
-    foreign = requests.post(
-        emulator.base_url + "/services/aigc/text2image/image-synthesis",
-        json=WANX,
-        headers={"Authorization": f"Bearer {TEST_KEY}", "X-DashScope-Async": "enable"},
-        timeout=10,
-    ).json()["output"]["task_id"]
+    foreign = task_made_elsewhere(emulator, WANX)
     emulator.faults.submit_drop_after_create(1)
     with pytest.raises(client_mod.AmbiguousRequestError) as caught:
         make_client().run(_endpoint(pack), WANX)

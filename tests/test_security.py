@@ -371,6 +371,22 @@ def test_the_lock_holds_against_another_process(pack, tmp_path):
     assert held.strip() == "busy" and released.strip() == "free"
 
 
+@pytest.mark.parametrize("victim_exists", [False, True])
+def test_a_symlink_planted_at_the_settings_lock_is_not_followed(pack, tmp_path, victim_exists):
+    settings = submodule(pack, "nodes.client.settings")
+    path = tmp_path / "data" / "settings.json"
+    path.parent.mkdir()
+    victim = tmp_path / "victim.txt"
+    if victim_exists:
+        victim.write_text("the victim's own")
+    path.with_name("settings.json.lock").symlink_to(victim)
+    with pytest.raises(settings.ConfigError, match="symbolic link"):
+        settings.update_config(lambda config: config.update(region="china"), path)
+    assert victim.exists() == victim_exists and not path.exists()  # neither created through the link nor saved
+    if victim_exists:
+        assert victim.read_text() == "the victim's own"
+
+
 def test_the_key_file_lives_in_the_data_folder_and_an_old_one_is_moved(pack, tmp_path, monkeypatch):
     settings = submodule(pack, "nodes.client.settings")
     monkeypatch.delenv("DASHSCOPE_PACK_CONFIG", raising=False)

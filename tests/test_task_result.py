@@ -12,10 +12,17 @@ import time
 from pathlib import Path
 
 import pytest
-import requests as plain_requests
 import torch
 
-from tests.conftest import REPO, TEST_KEY, api_requests, load_pack_like_comfyui, run_node, submodule
+from tests.conftest import (
+    REPO,
+    TEST_KEY,
+    api_requests,
+    load_pack_like_comfyui,
+    run_node,
+    submodule,
+    task_made_elsewhere,
+)
 
 WANX = dict(prompt="一只猫", negative_prompt="", style="<auto>", size="1024*1024", seed=0)
 FETCH = "DashScopeImgTaskResult"
@@ -24,14 +31,7 @@ T2I = "/services/aigc/text2image/image-synthesis"
 
 def _submit_directly(emu, prompt: str = "made elsewhere") -> str:
     """A task created outside the pack (say from the 百炼 console or another machine)."""
-    answer = plain_requests.post(
-        emu.base_url + T2I,
-        json={"model": "wanx-v1", "input": {"prompt": prompt}, "parameters": {"n": 2}},
-        headers={"Authorization": f"Bearer {TEST_KEY}", "X-DashScope-Async": "enable"},
-        timeout=10,
-    )
-    answer.raise_for_status()
-    return answer.json()["output"]["task_id"]
+    return task_made_elsewhere(emu, {"model": "wanx-v1", "input": {"prompt": prompt}, "parameters": {"n": 2}})
 
 
 def _only_queries_since(emu, mark: int) -> list:

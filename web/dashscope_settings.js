@@ -131,6 +131,7 @@ class Panel {
     this.timeout = field("input", { type: "number", min: "5", max: "600", "data-field": "request_timeout" }, "8rem");
     this.concurrent = field("input", { type: "number", min: "1", max: "32", "data-field": "max_concurrent" }, "8rem");
     this.maxImages = field("input", { type: "number", min: "1", max: "1000", "data-field": "max_images_per_run" }, "8rem");
+    this.reuse = el("input", { type: "checkbox", "data-field": "reuse_results" });
     say(this.status, "Loading…");
     readSettings().then((view) => this.show(view)).catch((error) => say(this.status, `DashScope settings unavailable: ${error.message}`, "error"));
   }
@@ -146,6 +147,7 @@ class Panel {
     this.timeout.value = view.request_timeout;
     this.concurrent.value = view.max_concurrent;
     this.maxImages.value = view.max_images_per_run;
+    this.reuse.checked = view.reuse_results !== false;
   }
 
   async save(payload, done, target) {
@@ -181,6 +183,7 @@ class Panel {
       request_timeout: Number(this.timeout.value),
       max_concurrent: Number(this.concurrent.value),
       max_images_per_run: Number(this.maxImages.value),
+      reuse_results: this.reuse.checked,
     };
     // A key typed in the key field travels with the base URL: a custom host keeps a key only if it comes with it.
     if (this.key.value) payload.api_key = this.key.value;
@@ -211,6 +214,7 @@ class Panel {
       case "request_timeout": return this.timeout;
       case "max_concurrent": return this.concurrent;
       case "max_images_per_run": return this.maxImages;
+      case "reuse_results": return this.reuse;
       case "save": return row(this.saveMessage, button("Save settings", "save-settings", "primary", () => this.saveConnection()));
     }
     return el("span");
@@ -239,6 +243,7 @@ const ROWS = [
   [CONNECTION_GROUP, "request_timeout", "Request timeout (seconds)", "Seconds for one HTTP request (5–600)."],
   [CONNECTION_GROUP, "max_concurrent", "Most concurrent tasks per node", "Tasks one node runs at once (1–32)."],
   [CONNECTION_GROUP, "max_images_per_run", "Most images per node run", "A spending guard: a run that could bill more images is refused before any request (1–1000)."],
+  [CONNECTION_GROUP, "reuse_results", "Reuse paid results", "The same request (pictures, prompt, seed, settings) paid less than 24 h ago is fetched from its task in the journal instead of paid again, also after a restart of ComfyUI. Off: every run pays."],
   [CONNECTION_GROUP, "save", "Save connection settings", "Saves the region, base URL, workspace and limits together (and a key typed above, with them)."],
 ];
 

@@ -1,7 +1,8 @@
 """Finding result URLs in a model's documented output shapes (then the generic ones), and downloading them safely.
 
-Result URLs come from the network, so they are treated as hostile: only http(s) is fetched (never
-``file:`` or anything that reads the local disk), no DashScope header is sent, and the body is capped.
+Result URLs come from the network, so they are treated as hostile: only https to public addresses is fetched
+(``result_hosts``; never ``file:`` or anything that reads the local disk), no DashScope header is sent, no
+redirect is followed, and the body is capped.
 Result URLs are signed (whoever holds one can fetch the image for 24 h), so none is put into an error or a log
 line; the error class also strips the query of any URL a service message carries (errors.scrub).
 """
@@ -11,12 +12,13 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 import requests
 import urllib3
 
 from .errors import ContentInspectionError, DashScopeError, DownloadError, TaskCanceledError, TaskFailedError
+from .result_hosts import BlockedHostError, guarded_session, url_problem
+from .settings import is_loopback_host, url_host
 from .transport import TRANSFER_SLICE, Abandoned, CancelCheck, Retryable, Transport
 
 MAX_DOWNLOAD_BYTES = 64 * 1024 * 1024
@@ -136,21 +138,23 @@ def successful_urls(
     return [s.url for s in good], failed
 
 
-def check_url(url: str, task_id: str = "") -> None:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+def check_url(url: str, task_id: str = "", local_allowed: bool = False) -> None:
+    """Refuse a result URL the pack does not fetch (``result_hosts``): not https, or an address that is not public
+    (both allowed while the base URL is loopback: the emulator)."""
+    problem = url_problem(url, local_allowed)
+    if problem:
         # The URL itself stays out of the message: result URLs are signed, and errors end up in logs.
-        raise DownloadError(
-            f"Refusing to download a result URL that is not http(s) (scheme {parts.scheme[:20]!r}).",
-            code="BadResultURL",
-            task_id=task_id,
-        )
+        raise DownloadError(f"Refusing to download a result URL: {problem}.", code="BadResultURL", task_id=task_id)
 
 
 def download(transport: Transport, url: str, *, cancelled: CancelCheck | None = None, task_id: str = "") -> bytes:
     """GET a result image with no auth header; retries 404, 5xx and truncated bodies a few times. Each attempt
-    runs under the whole-transfer deadline and ends at once on Stop (``Transport.transfer``)."""
-    check_url(url, task_id)
+    runs under the whole-transfer deadline and ends at once on Stop (``Transport.transfer``).
+
+    The body is asked for without compression, and when a host compresses it anyway, the bytes that came over the
+    wire are what is compared with Content-Length; the 64 MB cap applies to the decoded image."""
+    local = is_loopback_host(url_host(transport.settings.base_url))
+    check_url(url, task_id, local)
 
     def too_large() -> DownloadError:
         return DownloadError(
@@ -158,7 +162,17 @@ def download(transport: Transport, url: str, *, cancelled: CancelCheck | None = 
         )
 
     def fetch(abandon: threading.Event) -> bytes:
-        with transport.plain_request("GET", url, stream=True, allow_redirects=False) as response:
+        try:
+            return attempt(abandon)
+        except BlockedHostError as blocked:
+            raise DownloadError(
+                f"Refusing to download a result URL: {blocked}.", code="BadResultURL", task_id=task_id
+            ) from None
+
+    def attempt(abandon: threading.Event) -> bytes:
+        session = None if local else guarded_session()
+        identity = {"Accept-Encoding": "identity"}
+        with transport.plain_request("GET", url, stream=True, session=session, headers=identity) as response:
             status = response.status_code
             if status in (404, 408, 429) or status >= 500:
                 raise Retryable(f"HTTP {status}")
@@ -186,10 +200,11 @@ def download(transport: Transport, url: str, *, cancelled: CancelCheck | None = 
                     chunks.append(chunk)
             except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
                 raise Retryable(f"connection broke mid-download ({type(exc).__name__})") from None
-            data = b"".join(chunks)
-            if declared and declared.isdigit() and len(data) != int(declared):
-                raise Retryable(f"truncated download ({len(data)} of {declared} bytes)")
-            return data
+            # Content-Length counts the bytes as sent (compressed, under a Content-Encoding), not as decoded.
+            received = response.raw.tell()
+            if declared and declared.isdigit() and received != int(declared):
+                raise Retryable(f"truncated download ({received} of {declared} bytes)")
+            return b"".join(chunks)
 
     try:
         return transport.repeat(

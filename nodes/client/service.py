@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 from . import finetune, results, tasks
 from .errors import AmbiguousRequestError, DashScopeError, LostSyncAnswerError, NetworkError, PackError
-from .pacer import pacer_for
+from .pacer import SYNC_SLACK, ModelPacer, pacer_for
 from .recovery import IN_FLIGHT, Recovery, recover_task
 from .request_images import Prepared, prepare
 from .settings import Settings, url_host
@@ -74,7 +74,7 @@ class DashScopeClient:
         region = "" if self.settings.temporary_uploads else self.settings.service_region
         return prepare(self.upload, spec.name, spec.data_uri, body, cancelled, region=region)
 
-    def _pacer(self, spec: CallSpec):
+    def _pacer(self, spec: CallSpec) -> ModelPacer:
         override = self.settings.model_limits.get(spec.name, {})
         qps = float(override.get("qps", spec.qps))
         concurrency = int(override.get("concurrency", spec.concurrency))
@@ -100,14 +100,16 @@ class DashScopeClient:
         pacer = self._pacer(spec)
 
         def take_turn() -> None:
-            pacer.wait_for_submit_turn(cancelled)
+            # A synchronous call answers only when its images are made, so its turn cannot be settled at the answer:
+            # it is booked a little late instead (SYNC_SLACK), for the time the request takes to reach the service.
+            pacer.wait_for_submit_turn(cancelled, late=SYNC_SLACK)
 
         with pacer.slot(cancelled, on_wait=lambda: report(Progress("waiting"))):
             report(Progress("submitting"))
             started = time.monotonic()
             if spec.sync:
                 return self._generate(spec, body, headers, take_turn, cancelled)
-            task_id = self._submit(spec, body, headers, take_turn, cancelled)
+            task_id = self._submit(spec, body, headers, pacer, cancelled)
             report(Progress("PENDING", task_id, time.monotonic() - started))
             key = (self.settings.base_url, spec.name)
             outcome = tasks.wait(
@@ -166,29 +168,34 @@ class DashScopeClient:
         spec: CallSpec,
         body: dict[str, Any],
         headers: dict[str, str],
-        take_turn: Callable[[], None],
+        pacer: ModelPacer,
         cancelled: CancelCheck | None,
     ) -> str:
         """Create the task; after an ambiguous failure, find it in the task list instead (never re-sent)."""
         key = (self.settings.base_url, spec.name)
         sent_at = time.time()
+        turns: list[list[float]] = []
 
         def turn_then_send() -> None:
             nonlocal sent_at
-            take_turn()
+            turns.append(pacer.wait_for_submit_turn(cancelled))
             sent_at = time.time()  # just before this try goes out: the lost task cannot be older
 
         with IN_FLIGHT.sending(key):
             try:
-                task_id, _ = tasks.submit(
-                    self.transport,
-                    spec.path,
-                    body,
-                    headers=headers,
-                    cancelled=cancelled,
-                    successor=spec.successor,
-                    before_attempt=turn_then_send,
-                )
+                try:
+                    task_id, _ = tasks.submit(
+                        self.transport,
+                        spec.path,
+                        body,
+                        headers=headers,
+                        cancelled=cancelled,
+                        successor=spec.successor,
+                        before_attempt=turn_then_send,
+                    )
+                finally:
+                    for turn in turns:  # the service counted each try before its answer came
+                        pacer.settle(turn)
             except AmbiguousRequestError as lost:
                 task_id = recover_task(
                     self.transport, spec.name, sent_at, lost, cancelled=cancelled, policy=self.recovery

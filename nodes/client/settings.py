@@ -20,6 +20,7 @@ Settings says why the key may not be sent; the transport raises it instead of se
 from __future__ import annotations
 
 import contextlib
+import errno
 import ipaddress
 import json
 import logging
@@ -124,7 +125,7 @@ def _move_legacy_file(target: Path) -> None:
 def config_lock(path: Path) -> Iterator[None]:
     """An exclusive lock beside the settings file, held across read-modify-write by every process."""
     _private_dir(path.parent)
-    handle = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+    handle = _open_lock(path.with_name(path.name + ".lock"))
     try:
         if os.name == "nt":
             import msvcrt
@@ -137,6 +138,23 @@ def config_lock(path: Path) -> Iterator[None]:
         yield
     finally:
         os.close(handle)  # closing releases the lock on every platform
+
+
+def _open_lock(lock: Path) -> int:
+    """The lock file, never through a symbolic link: one planted there would have the pack create or open the
+    file it points to (O_NOFOLLOW where the platform has it, a check just before elsewhere)."""
+    nofollow = getattr(os, "O_NOFOLLOW", 0)
+    try:
+        if not nofollow and lock.is_symlink():
+            raise OSError(errno.ELOOP, "symbolic link")
+        return os.open(lock, os.O_RDWR | os.O_CREAT | nofollow, 0o600)
+    except OSError as exc:
+        if exc.errno != errno.ELOOP and not lock.is_symlink():
+            raise
+        raise ConfigError(
+            f"The DashScope settings lock {lock} is a symbolic link; the pack does not follow links there. Delete "
+            "it (the pack makes a new one), then save the settings again."
+        ) from None
 
 
 # ---- reading and writing -------------------------------------------------------------------------
@@ -266,6 +284,8 @@ class Settings:
     task_timeout: float = 900.0
     max_concurrent: int = 4
     max_images_per_run: int = 32  # the spending guard: the most images one node run may bill
+    # Fetch an earlier task of the same request from the journal instead of paying again (nodes/reuse.py).
+    reuse_results: bool = True
     # Per-model overrides of the service limits, e.g. an account with a raised quota:
     # {"wanx-v1": {"concurrency": 4, "qps": 2}}
     model_limits: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
@@ -357,6 +377,7 @@ def load_settings(environ: Mapping[str, str] | None = None, config: Mapping[str,
         task_timeout=_number(environ.get("DASHSCOPE_TASK_TIMEOUT") or config.get("task_timeout"), 900.0, 1.0, 86400.0),
         max_concurrent=int(_number(config.get("max_concurrent"), 4, 1, 32)),
         max_images_per_run=int(_number(config.get("max_images_per_run"), 32, 1, 1000)),
+        reuse_results=config.get("reuse_results") is not False,
         model_limits=limits,
         key_source=key_source,
         base_url_source=url_source,

@@ -6,7 +6,8 @@ terminal and cancellable states, how a user fetches one later) is data, a ``JobK
 Polling interval grows with the task's age: a task that has run t seconds is checked again after about
 8 % of t (never sooner than 0.25 s, never later than 8 s). So a 1 s task is noticed within ~0.25 s and a
 2-minute task within ~8 s, with ~40 queries in all; four tasks polled at once stay under the service's
-fetch limit of 20 queries per second.
+fetch limit of 20 queries per second, and every query of the process (all nodes, all graphs) books a turn
+in one window per account (``pacer.query_window``), so many tasks polled at once cannot pass it.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from .errors import (
     scrub,
 )
 from .ids import checked_id
+from .pacer import query_window
 from .transport import CancelCheck, Transport, sleep_unless_cancelled
 
 TERMINAL = frozenset({"SUCCEEDED", "FAILED", "CANCELED", "UNKNOWN"})
@@ -239,9 +241,7 @@ def poll(
     status = "PENDING"
     try:
         while True:
-            answer = transport.api(
-                "GET", kind.path.format(id=job_id), idempotent=True, task_id=job_id, cancelled=cancelled
-            )
+            answer = _query(transport, kind.path.format(id=job_id), job_id, cancelled)
             polls += 1
             output = output_of(answer)
             status = str(output.get(kind.status_field) or "UNKNOWN").upper()
@@ -264,6 +264,24 @@ def poll(
                 f"{kind.fetch_later}."
             )
         raise TaskCanceledError(f"Stopped by the user. {note}", code=USER_STOP, task_id=job_id) from None
+
+
+def _query(transport: Transport, path: str, job_id: str, cancelled: CancelCheck | None) -> dict[str, Any]:
+    """One status query, within the account's query window (every node and graph of the process shares it)."""
+    window = query_window(transport.settings.base_url, transport.settings.api_key)
+    turns: list[list[float]] = []
+    try:
+        return transport.api(
+            "GET",
+            path,
+            idempotent=True,
+            task_id=job_id,
+            cancelled=cancelled,
+            before_attempt=lambda: turns.append(window.book(cancelled, "the task was queried")),
+        )
+    finally:
+        for turn in turns:
+            window.settle(turn)
 
 
 def _timed_out(

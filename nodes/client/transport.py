@@ -22,9 +22,10 @@ import math
 import random
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -171,13 +172,16 @@ class Transport:
         successor: str = "",
         before_attempt: Callable[[], None] | None = None,
         read_timeout: float | None = None,
+        answer_headers: MutableMapping[str, str] | None = None,
         keepalive: bool = False,
     ) -> dict[str, Any]:
         """Send one API request, retrying per the policy; return the parsed JSON body of a 2xx answer.
 
         ``before_attempt`` runs before every try (the pacer's turn for a submit, so retries keep the rate too).
         ``read_timeout`` replaces the settings' request timeout (a synchronous generation takes longer), and
-        ``keepalive`` sends it on a connection with TCP keepalive (``keepalive.py``), so no idle NAT drops it."""
+        ``keepalive`` sends it on a connection with TCP keepalive (``keepalive.py``), so no idle NAT drops it.
+        ``answer_headers``, when given, receives the 2xx answer's headers (the caller's own mapping: the transport
+        is shared between threads and keeps no "last answer")."""
         session = shared_session(KeepAliveAdapter) if keepalive else self.session
         url = self.settings.base_url + path
         request_headers = self._auth_headers()
@@ -199,6 +203,9 @@ class Transport:
                 params=params,
                 headers=request_headers,
                 timeout=(self.retry.connect_timeout, read_timeout or self.settings.request_timeout),
+                # Never followed: a redirect would carry the workspace header and the body (prompt, inline images)
+                # to whatever host the Location names. ``requests`` strips only the key.
+                allow_redirects=False,
             )
 
         attempt = 0
@@ -234,7 +241,11 @@ class Transport:
                 ) from None
 
             if 200 <= response.status_code < 300:
+                if answer_headers is not None:
+                    answer_headers.update(response.headers)
                 return self._parse_ok(response, task_id)
+            if 300 <= response.status_code < 400:
+                raise _redirect_refused(response, task_id)
 
             if not idempotent and response.status_code >= 500:
                 raise self._ambiguous_answer(response, task_id)
@@ -331,9 +342,14 @@ class Transport:
         return error_class_for(code, response.status_code)(message, **ids)
 
     # ---- Storage host and result hosts (never authorised) ----------------------------------
-    def plain_request(self, method: str, url: str, **kwargs: Any) -> requests.Response:
-        """One request to a non-API host (storage upload, result download): no DashScope headers at all."""
-        return self.session.request(
+    def plain_request(
+        self, method: str, url: str, *, session: requests.Session | None = None, **kwargs: Any
+    ) -> requests.Response:
+        """One request to a non-API host (storage upload, result download): no DashScope headers at all, and no
+        redirect followed (it would carry the body to another host). ``session`` replaces the pooled one (result
+        downloads use a guarded one, ``result_hosts``)."""
+        kwargs.setdefault("allow_redirects", False)
+        return (session or self.session).request(
             method, url, timeout=(self.retry.connect_timeout, self.settings.request_timeout), **kwargs
         )
 
@@ -397,6 +413,18 @@ class Transport:
                 log.info("%s: %s, retrying", what, reason)
                 sleep_unless_cancelled(self.retry.delay(attempt, None), cancelled)
                 attempt += 1
+
+
+def _redirect_refused(response: requests.Response, task_id: str) -> DashScopeError:
+    """A 3xx answer to an API request: reported, not followed (the request itself went only to the base URL)."""
+    target = urlsplit(response.headers.get("Location", "")).hostname or "another address"
+    return DashScopeError(
+        f"The service answered HTTP {response.status_code}, a redirect to {target[:100]}. The pack does not follow "
+        "redirects of API requests, so nothing was sent there; check the base URL in the DashScope settings.",
+        code="Redirected",
+        task_id=task_id,
+        http_status=response.status_code,
+    )
 
 
 class Retryable(Exception):

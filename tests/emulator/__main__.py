@@ -36,6 +36,13 @@ def main() -> None:
         help="the result host trickles each download over this long",
     )
     parser.add_argument(
+        "--clock-offset",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="the service's clock runs this far ahead of this machine's (negative: behind), as with a PC clock off",
+    )
+    parser.add_argument(
         "--region",
         choices=("china", "singapore"),
         default="china",
@@ -56,6 +63,7 @@ def main() -> None:
         serve_retired=not args.retire,
         strict=not args.lenient,
         ports=(args.port, args.port + 1, args.port + 2),
+        clock_offset=args.clock_offset,
         region=args.region,
     ).start()
     if args.drop_after_create:

@@ -99,6 +99,14 @@ class Faults:
     def upload_errors(self, k: int, status: int = 500) -> None:
         self._add("upload_error", k, status=status)
 
-    def hostile_results(self, k: int, kind: str) -> None:
-        assert kind in ("file_scheme", "missing_fields", "corrupt_image", "huge_image")
-        self._add("hostile", k, kind=kind)
+    def gzip_downloads(self, k: int, always: bool = False) -> None:
+        """The result host compresses the body (Content-Encoding: gzip) when the client accepts gzip, as a CDN does;
+        ``always``: even when the client asked for identity."""
+        self._add("gzip_download", k, always=always)
+
+    def hostile_results(self, k: int, kind: str, **options: Any) -> None:
+        """Answers no honest service gives. ``many_results``: the first result (or a one-colour PNG of ``size``)
+        listed ``count`` times (500); ``big_images``: every result a real one-colour PNG of ``size`` (8192x8192), a
+        few hundred KB on the wire."""
+        assert kind in ("file_scheme", "missing_fields", "corrupt_image", "huge_image", "many_results", "big_images")
+        self._add("hostile", k, kind=kind, **options)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import gzip
 import io
 import json
 import re
@@ -82,6 +83,13 @@ class TaskRecord:
     request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
 
 
+class _Server(ThreadingHTTPServer):
+    # socketserver's listen backlog of 5 overflows when a batch opens dozens of connections at once on a loaded
+    # machine: the kernel then resets connections that never reach a handler, which the pack must (rightly) treat as
+    # an ambiguous submit. The real service's front end does not refuse a burst that way, so neither does its double.
+    request_queue_size = 128
+
+
 class _Drop(Exception):
     """Close the connection without an answer."""
 
@@ -107,9 +115,13 @@ class Emulator:
         serve_retired: bool = True,
         ports: tuple[int, int, int] = (0, 0, 0),
         strict: bool = True,
+        clock_offset: float = 0.0,
         region: str = "china",
     ):
         self.api_key = api_key
+        # Seconds the service's clock runs ahead of this machine's (negative: behind), in its Date header and in
+        # every time it reports, as when the client's PC clock is off.
+        self.clock_offset = clock_offset
         # "china" (Beijing) or another region ("singapore"): temporary uploads exist only in China (Beijing)
         # (official-reference-2026-12.md §6), so elsewhere getPolicy is refused.
         self.region = region
@@ -128,6 +140,7 @@ class Emulator:
         self._seconds: dict[str | None, float] = {None: task_seconds}
         self._limits: dict[str, dict[str, float]] = {}
         self._submits: dict[str, deque[float]] = defaultdict(deque)
+        self._queries: deque[float] = deque()  # task queries of the last second (peak_queries_per_second)
         self._retired_overrides: dict[str, bool] = {}
         self._results: dict[str, bytes] = {}
         self._files: dict[str, bytes] = {}
@@ -140,7 +153,7 @@ class Emulator:
     # ---- lifecycle ------------------------------------------------------------------------
     def start(self) -> Emulator:
         for role, port in zip(("api", "storage", "results"), self._ports, strict=True):
-            server = ThreadingHTTPServer(("127.0.0.1", port), _handler_for(self, role))
+            server = _Server(("127.0.0.1", port), _handler_for(self, role))
             server.daemon_threads = True
             self._servers.append(server)
             threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
@@ -169,6 +182,10 @@ class Emulator:
         return self._url(2)
 
     # ---- inspection and control ---------------------------------------------------------------
+    def now(self) -> float:
+        """The service's clock (epoch seconds): this machine's plus ``clock_offset``."""
+        return time.time() + self.clock_offset
+
     @property
     def requests(self) -> list[RecordedRequest]:
         with self._lock:
@@ -382,6 +399,16 @@ class Emulator:
                 raise ApiError(429, "Throttling.RateQuota", "Requests rate limit exceeded, please try again later.")
             window.append(now)
 
+    def _measure_query_rate(self) -> None:
+        """The most task queries seen in any one second (the service documents 20 per second per account)."""
+        now = time.monotonic()
+        with self._lock:
+            self._queries.append(now)
+            while now - self._queries[0] >= 1.0:
+                self._queries.popleft()
+            peak = self._counts["peak_queries_per_second"]
+            peak["all"] = max(peak["all"], len(self._queries))
+
     def _engine(self) -> None:
         """Move tasks along: PENDING -> RUNNING (within the model's concurrency) -> SUCCEEDED / FAILED."""
         while not self._stop.wait(0.01):
@@ -427,6 +454,7 @@ class Emulator:
     def _poll(self, task_id: str) -> dict[str, Any]:
         task = self.tasks.get(task_id)
         self._bump("poll", task.model if task else "")
+        self._measure_query_rate()
         if self.faults.take("poll_reset"):
             raise _Drop()
         fault = self.faults.take("poll_error")
@@ -434,7 +462,7 @@ class Emulator:
             raise ApiError(fault["status"], fault["code"], "An internal error has occured, please try again later.")
         if task is None:
             return {"output": {"task_id": task_id, "task_status": "UNKNOWN"}}
-        wall = time.time() - time.monotonic()
+        wall = self.now() - time.monotonic()
         output: dict[str, Any] = {
             "task_id": task.task_id,
             "task_status": task.status,
@@ -482,7 +510,7 @@ class Emulator:
         ]
         page, size = int(query.get("page_no", 1)), int(query.get("page_size", 10))
         chosen = rows[(page - 1) * size : page * size]
-        wall = time.time() - time.monotonic()
+        wall = self.now() - time.monotonic()
 
         def epoch_ms(moment: float | None) -> int | None:
             return None if moment is None else int((moment + wall) * 1000)
@@ -595,7 +623,7 @@ class Emulator:
     def _store(self, task_id: str, index: int, role: str, data: bytes, fmt: str) -> str:
         path = f"/results/{task_id}/{index}{'-' + role if role else ''}.{fmt}"
         self._results[path] = data
-        expires = int(time.time()) + 86400
+        expires = int(self.now()) + 86400
         return f"{self.results_url}{path}?Expires={expires}&OSSAccessKeyId=emulator&Signature={uuid.uuid4().hex[:16]}"
 
     def _produce(
@@ -625,6 +653,16 @@ class Emulator:
                     self.sync_results.append(ResultRecord(urls[role], color, width, height, mode))
             slots.append(urls)
         hostile = fault.get("hostile", {}).get("kind")
+        if hostile == "many_results" and slots and slots[0]:
+            # One result listed many times over, each copy at its own URL (the answer of a broken or hostile service).
+            size = fault["hostile"].get("size")
+            first = _solid_png(*size) if size else self._results[urlsplit(slots[0][""]).path]
+            count = fault["hostile"].get("count", 500)
+            slots = [{"": self._store(task_id or "sync", i, "", first, "png")} for i in range(count)]
+        elif hostile == "big_images":
+            for urls in slots:
+                if urls:
+                    self._results[urlsplit(urls[""]).path] = _solid_png(*fault["hostile"].get("size", (8192, 8192)))
         if hostile == "file_scheme":
             slots = [{"": "file:///etc/passwd"} for _ in slots]
         elif hostile in ("corrupt_image", "huge_image"):
@@ -770,7 +808,7 @@ class Emulator:
                 "model": "facechain-finetune",
                 "training_file_ids": list(ids),
                 "created": time.monotonic(),
-                "create_time": _stamp(time.time())[:19],
+                "create_time": _stamp(self.now())[:19],
                 "finetuned_output": "facelora-" + uuid.uuid4().hex[:12],
             }
             self._bump("task_created", "facechain-finetune")
@@ -816,7 +854,7 @@ class Emulator:
         if data is None:
             return 404, {"Content-Type": "application/xml"}, b"<Error><Code>NoSuchKey</Code></Error>"
         expires = req.query.get("Expires")
-        if expires and expires.isdigit() and int(expires) < time.time():
+        if expires and expires.isdigit() and int(expires) < self.now():
             return (
                 403,
                 {"Content-Type": "application/xml"},
@@ -830,7 +868,13 @@ class Emulator:
             if req.path.endswith(".svg")
             else ("image/jpeg" if req.path.endswith(".jpg") else "image/png")
         )
-        return 200, {"Content-Type": kind, **({"X-Trickle": str(slow["seconds"])} if slow else {})}, data
+        headers = {"Content-Type": kind, **({"X-Trickle": str(slow["seconds"])} if slow else {})}
+        squeeze = self.faults.take("gzip_download")
+        if squeeze and (squeeze["always"] or "gzip" in req.headers.get("accept-encoding", "")):
+            # As a CDN does: the body compressed, Content-Length counting the compressed bytes.
+            data = gzip.compress(data)
+            headers["Content-Encoding"] = "gzip"
+        return 200, headers, data
 
 
 def _trickle_write(stream: Any, payload: bytes, seconds: float) -> None:
@@ -1010,6 +1054,29 @@ def _portrait_commerce_checks(name: str, inp: dict[str, Any], par: dict[str, Any
             bad("input.user_urls must hold 1 to 5 photos in train-free mode.")
 
 
+_SOLID_PNGS: dict[tuple[int, int], bytes] = {}
+
+
+def _solid_png(width: int, height: int) -> bytes:
+    """A real, decodable PNG of one colour: a few KB on the wire for any size (compressed row by row, cached)."""
+    import struct
+    import zlib
+
+    if (width, height) not in _SOLID_PNGS:
+
+        def chunk(kind: bytes, data: bytes) -> bytes:
+            return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+        squeeze = zlib.compressobj(9)
+        row = b"\x00" + bytes((200, 120, 40)) * width
+        body = b"".join(squeeze.compress(row) for _ in range(height)) + squeeze.flush()
+        header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+        _SOLID_PNGS[(width, height)] = (
+            b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
+        )
+    return _SOLID_PNGS[(width, height)]
+
+
 def _huge_png() -> bytes:
     import struct
     import zlib
@@ -1027,6 +1094,9 @@ def _handler_for(emulator: Emulator, role: str) -> type[BaseHTTPRequestHandler]:
 
         def log_message(self, *args: Any) -> None:  # quiet, and never prints headers
             pass
+
+        def date_time_string(self, timestamp: float | None = None) -> str:  # the Date header, on the service's clock
+            return super().date_time_string(emulator.now() if timestamp is None else timestamp)
 
         def _serve(self) -> None:
             parts = urlsplit(self.path)
