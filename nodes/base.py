@@ -108,9 +108,10 @@ class PackNode:
     # position, so a widget added to an existing node goes last, and old workflows keep every value in place.
     LATE_INPUTS: tuple[str, ...] = ()
     # A node that offers several models names the input that picks one (and a free-text override of it, if any)
-    # and maps each input that feeds a row field to that field ({"width": "size", ...}). An input the chosen
-    # model's row does not document is hidden in the editor and not sent; the node's status says so when it
-    # held a value. Inputs not listed (the seed, which also drives ComfyUI's re-runs) always stay.
+    # and maps each input that feeds a row field to that field ({"width": "size", ...}). A widget the chosen
+    # model's row does not document is hidden in the editor and not sent; the node's status says so when it held
+    # a value. A connection listed here (IMAGE, MASK) stays visible: the node refuses it, when connected, for a
+    # model that takes none. Inputs not listed (the seed, which also drives ComfyUI's re-runs) always stay.
     MODEL_PICKER = "model"
     MODEL_OVERRIDE = ""
     MODEL_INPUTS: dict[str, str] = {}

@@ -22,7 +22,7 @@ from .models.editing import (
     WAN_FUNCTION_PARAMETERS,
 )
 from .models.qwen_image import QWEN_IMAGE_3_EDIT
-from .rows import CUSTOM_MODEL, RowNode, checked_values, confirmed_seed, custom_model_input
+from .rows import CUSTOM_MODEL, RowNode, checked_values, confirmed_seed, custom_model_input, per_model_input
 from .runner import ImageRef, Job, Runner
 from .text_rules import chinese_characters, english_words
 from .validation import Check, check_field, check_fields
@@ -371,8 +371,6 @@ def qwen_size(check: Check, spec: Any, width: int, height: int) -> str | None:
     """The 'size' parameter: None (follow the last picture) for 0 x 0, else checked against the model's rule."""
     if not width and not height:
         return None
-    if not spec.has_field("size"):
-        raise check.fail("width", f"must be 0: {spec.name} takes no size (it follows the last picture).")
     if not (width and height):
         raise check.fail("width", "and height must both be 0 (follow the picture) or both be set.")
     return check_field(check, spec.field("size"), f"{int(width)}*{int(height)}", name="width")
@@ -393,6 +391,17 @@ class QwenImageEdit(RowNode):
         "'custom_model'."
     )
     LATE_INPUTS = (CUSTOM_MODEL, "image_batch")
+    # Hidden where the chosen model's row lacks the field (plain qwen-image-edit: size and prompt_extend). The
+    # picture inputs stay: see references.more_pictures.
+    MODEL_INPUTS = {
+        "prompt": "prompt",
+        "negative_prompt": "negative_prompt",
+        "n": "n",
+        "width": "size",
+        "height": "size",
+        "prompt_extend": "prompt_extend",
+        "watermark": "watermark",
+    }
 
     @classmethod
     def offered_rows(cls) -> list[Any]:
@@ -407,16 +416,12 @@ class QwenImageEdit(RowNode):
             if spec.has_field("size")
         )
         side = {"default": 0, "min": 0, "max": high, "step": 16}
-        extra = {
-            name: (
-                "IMAGE",
-                {"tooltip": f"Optional picture(s) {name[6:]}+: each item of a batch is one picture, in order."},
-            )
-            for name in _QWEN_PICTURES[1:]
-        }
+        extra = references.more_pictures(_QWEN_PICTURES)
         return {
             "required": {
-                "image": image_input(field("image"), "Picture 1 (a batch: see image_batch)"),
+                "image": per_model_input(
+                    "IMAGE", cls.offered_rows(), "image", "Picture 1 (a batch: see image_batch). Per model:"
+                ),
                 "model": model_widget(cls.offered_rows(), "Which Qwen model edits."),
                 "prompt": widget(
                     QWEN_EDIT_20["qwen-image-2.0"].field("prompt"), "The instruction (qwen-image-edit*: 800)"
@@ -457,12 +462,14 @@ class QwenImageEdit(RowNode):
 
     @classmethod
     def wire_values(cls, check: Check, spec: Any, values: dict[str, Any]) -> dict[str, Any]:
-        """The checked values that go to the service. An input the model has no field for (prompt_extend on plain
-        qwen-image-edit) is left out, as before; a size it cannot take is refused."""
+        """The checked values that go to the service. An input the model has no field for (size and prompt_extend on
+        plain qwen-image-edit) is left out, and the node's status names it when set; a size it cannot take is
+        refused."""
         picked = {name: values[name] for name in _QWEN_FIELDS if name in values and spec.has_field(name)}
         if isinstance(picked.get("negative_prompt"), str):
             picked["negative_prompt"] = given(picked["negative_prompt"].strip())
-        if isinstance(values.get("width"), int) and isinstance(values.get("height"), int):
+        sized = spec.has_field("size") and all(isinstance(values.get(name), int) for name in ("width", "height"))
+        if sized:
             picked["size"] = qwen_size(check, spec, values["width"], values["height"])
         return checked_values(check, spec, picked)
 

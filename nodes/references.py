@@ -17,6 +17,7 @@ from .images import encode_image, image_batch, picture_size
 from .models import Field, ModelSpec
 from .runner import ImageRef, encode_all
 from .validation import Check
+from .widgets import models_documenting
 
 PICTURES = "image"  # the name of a row's picture field, and of a node's first picture input
 
@@ -44,6 +45,26 @@ class Picture:
 def picture_inputs(count: int) -> list[str]:
     """The names of a node's picture inputs: image, image_2, ..., image_<count>."""
     return [PICTURES, *(f"{PICTURES}_{k}" for k in range(2, count + 1))]
+
+
+def only_some(specs: Sequence[ModelSpec], field_name: str, what: str) -> str:
+    """A tooltip's note naming the offered models whose row has ``field_name``; empty when every offered model does."""
+    taking = models_documenting(specs, field_name)
+    if len(taking) == len(specs):
+        return ""
+    verb = "takes" if len(taking) == 1 else "take"
+    return f" Only {', '.join(taking)} {verb} {what}; with another model a connected one is refused before paying."
+
+
+def more_pictures(names: Sequence[str]) -> dict[str, tuple[str, dict[str, Any]]]:
+    """The optional picture inputs after the first. They stay visible whatever the model: the pictures are counted
+    over the connected inputs (image_5 alone after image holds picture 2), so a model that takes 4 pictures can use
+    any input; more pictures than it takes are refused before paying, naming the input that holds the first extra."""
+    tooltip = (
+        "More pictures, after those of the inputs above (each item of a batch is one picture, in order). How many "
+        "pictures each model takes: see 'image'; more are refused before anything is paid."
+    )
+    return {name: ("IMAGE", {"tooltip": tooltip}) for name in names[1:]}
 
 
 def gather(inputs: Sequence[tuple[str, Any]]) -> list[Picture]:

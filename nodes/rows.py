@@ -22,7 +22,8 @@ def rules_text(specs: Sequence[models.ModelSpec], name: str) -> str:
             groups.setdefault("not sent (no documented field)", []).append(spec.name)
             continue
         item = spec.field(name)
-        text = "; ".join(t for t in (item.limits_text(), item.note) if t) or "no documented limit"
+        picture = item.image.describe() if item.image is not None else ""  # a picture field: its sides and size
+        text = "; ".join(t for t in (item.limits_text(), picture, item.note) if t) or "no documented limit"
         groups.setdefault(text + ("" if item.confirmed else " (UNCONFIRMED)"), []).append(spec.name)
     return "\n".join(f"• {', '.join(names)}: {text}" for text, names in groups.items())
 

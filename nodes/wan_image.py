@@ -9,7 +9,6 @@ from typing import Any
 from . import references, regions
 from .base import HIDDEN, image_outputs, seed_input
 from .client import InputError
-from .jobs import image_input
 from .models import EDIT_MODE, TEXT_MODE, ModelSpec
 from .models import wan_image as wan_rows
 from .palette import IMAGE as PALETTE_IMAGE
@@ -29,7 +28,7 @@ from .rows import (
 )
 from .runner import Job, Runner
 from .validation import Check, check_field
-from .widgets import AUTO, model_widget
+from .widgets import AUTO, model_widget, models_documenting
 
 SPECS = wan_rows.WAN_IMAGE
 IMAGE_SET = wan_rows.IMAGE_SET
@@ -37,9 +36,6 @@ PICTURE_INPUTS = references.picture_inputs(int(highest(SPECS, references.PICTURE
 BOX_INPUTS = regions.box_inputs(len(PICTURE_INPUTS))
 SIZES = [AUTO, *dict.fromkeys(p for s in SPECS for p in s.field("size").size.presets)]
 SENT = ("prompt", "negative_prompt", "n", "watermark", "thinking_mode", "prompt_extend")
-# Switches that only tune a use of a model: left out where the chosen model (or its use) has no such field, so the
-# defaults suit every model. Every other input a model does not take is refused when set: it would be paid for.
-TUNING = ("thinking_mode", "prompt_extend")
 PICTURE_COUNT = "pictures"  # how many pictures a run has (not a widget: unknown when the graph is queued)
 USES = {TEXT_MODE: "in text to image", EDIT_MODE: "when editing pictures", IMAGE_SET: "in an image set"}
 
@@ -68,6 +64,27 @@ class WanImage(RowNode):
         "UNCONFIRMED there (the seed reaches none of these models: no page documents it)."
     )
 
+    # Hidden in the editor where the chosen model's row lacks the field (a widget's leftover value is then left out
+    # and named in the status; a connected picture, box mask or palette picture is refused before paying). A field
+    # the row has but one use of it does not take (4K in an edit, a palette in an image set) stays visible: the
+    # run refuses it naming the use, or leaves it out where the row says it has no effect there (thinking_mode).
+    MODEL_INPUTS = {
+        "prompt": "prompt",
+        "negative_prompt": "negative_prompt",
+        "size": "size",
+        "width": "size",
+        "height": "size",
+        "n": "n",
+        IMAGE_SET: IMAGE_SET,
+        "thinking_mode": "thinking_mode",
+        PALETTE_TEXT: "color_palette",
+        "color_palette_count": "color_palette",
+        "prompt_extend": "prompt_extend",
+        "watermark": "watermark",
+        **dict.fromkeys(BOX_INPUTS, "bbox_list"),
+        PALETTE_IMAGE: "color_palette",
+    }
+
     @classmethod
     def offered_rows(cls) -> tuple[ModelSpec, ...]:
         return SPECS
@@ -76,7 +93,6 @@ class WanImage(RowNode):
     def INPUT_TYPES(cls) -> dict[str, Any]:
         side = dict(default=0, min=0, max=8192, step=16)
         palette = SPECS[0].field("color_palette")
-        first = SPECS[0].field(references.PICTURES)
         return {
             "required": {
                 "model": model_widget(SPECS, "Which Wan model.", default="wan2.7-image"),
@@ -129,18 +145,18 @@ class WanImage(RowNode):
                 "watermark": per_model_input("BOOLEAN", SPECS, "watermark", "Add the service's mark.", default=False),
             },
             "optional": {
-                PICTURE_INPUTS[0]: image_input(first, "Picture 1 (a batch: pictures 1, 2, ...)"),
-                **{
-                    name: ("IMAGE", {"tooltip": "More pictures, after those of the inputs above (a batch: several)."})
-                    for name in PICTURE_INPUTS[1:]
-                },
+                PICTURE_INPUTS[0]: per_model_input(
+                    "IMAGE", SPECS, references.PICTURES, "Picture 1 (a batch: pictures 1, 2, ...). Per model:"
+                ),
+                **references.more_pictures(PICTURE_INPUTS),
                 **{
                     name: (
                         "MASK",
                         {
                             "tooltip": f"Regions to edit in the picture(s) of {picture}: each separate white "
-                            "area becomes one box (bbox_list, wan2.7 only). Paint it in the mask editor; the "
-                            "size of its picture (an empty mask sends no boxes)."
+                            "area becomes one box (bbox_list). Paint it in the mask editor, at the size of its "
+                            "picture (an empty mask sends no boxes)."
+                            + references.only_some(SPECS, "bbox_list", "boxes")
                         },
                     )
                     for name, picture in zip(BOX_INPUTS, PICTURE_INPUTS, strict=True)
@@ -148,8 +164,9 @@ class WanImage(RowNode):
                 PALETTE_IMAGE: (
                     "IMAGE",
                     {
-                        "tooltip": "Read the palette from this picture (its first): the "
-                        "color_palette_count main colours and their shares, on this machine."
+                        "tooltip": "Read the palette from this picture (its first): the color_palette_count main "
+                        "colours and their shares, on this machine."
+                        + references.only_some(SPECS, "color_palette", "a palette")
                     },
                 ),
                 CUSTOM_MODEL: custom_model_input(SPECS),
@@ -180,14 +197,13 @@ class WanImage(RowNode):
         picked = {name: values[name] for name in SENT if name in values}
         if IMAGE_SET in values:
             picked[IMAGE_SET] = values[IMAGE_SET] or None  # a mode switch: sent only when on
-        for name in (*spec.no_effect(mode), *TUNING):
-            if not view.has_field(name):
-                picked.pop(name, None)
+        for name in spec.no_effect(mode):
+            picked.pop(name, None)
         if all(name in values for name in ("size", "width", "height")):
             picked["size"] = wan_size(check, values["size"], values["width"], values["height"])
-        palette = palette_from(
-            check, values.get(PALETTE_TEXT) or "", values.get(PALETTE_IMAGE), int(values.get("color_palette_count", 5))
-        )
+        # A palette typed for a model that takes none is a hidden leftover: not read, not sent (the status says so).
+        text = values.get(PALETTE_TEXT) or "" if spec.has_field("color_palette") else ""
+        palette = palette_from(check, text, values.get(PALETTE_IMAGE), int(values.get("color_palette_count", 5)))
         if palette is not None:
             source, colours = palette
             cls.check_taken(check, spec, view, mode, "color_palette", source)
@@ -199,11 +215,16 @@ class WanImage(RowNode):
 
     @staticmethod
     def check_taken(check: Check, spec: ModelSpec, view: ModelSpec, mode: str, field: str, name: str) -> None:
-        """Input ``name`` feeds ``field``: refused, naming the use, where this use of the model does not take it."""
+        """Input ``name`` feeds ``field``: refused, naming the use, where this use of the model does not take it, and
+        where the model takes no such field at all (then ``name`` is a connection: a widget for such a field is
+        hidden and left out, but a picture the user wired in is not dropped from a paid run without a word)."""
         if spec.has_field(field) and not view.has_field(field):
             raise check.fail(name, f"is set, but {spec.name} does not take {field} {USES.get(mode, mode)}.")
         if not spec.has_field(field):
-            raise check.fail(name, f"is set, but {spec.name} takes no {field}.")
+            takers = ", ".join(models_documenting(SPECS, field))
+            raise check.fail(
+                name, f"is connected, but {spec.name} takes no {field} (only {takers}); disconnect it or pick one."
+            )
 
     async def run(
         self,

@@ -137,14 +137,24 @@ def is_set(value: Any, declared: tuple | None) -> bool:
     return not ("default" in options and value == options["default"])
 
 
+WIDGET_TYPES = ("INT", "FLOAT", "STRING", "BOOLEAN")
+
+
+def is_widget(declared: tuple | None) -> bool:
+    """A widget (a value typed on the node), not a connection such as IMAGE or MASK."""
+    return declared is not None and (isinstance(declared[0], list) or declared[0] in WIDGET_TYPES)
+
+
 def unsent_notes(
     input_types: dict[str, Any], fields: dict[str, str], spec: ModelSpec, values: dict[str, Any]
 ) -> list[str]:
-    """One line per input that holds a value the chosen model does not document (so it is not sent), e.g.
-    "negative prompt not sent: z-image-turbo takes none". Inputs at their default or empty say nothing."""
+    """One line per widget that holds a value the chosen model does not document (so it is not sent), e.g.
+    "negative prompt not sent: z-image-turbo takes none". Widgets at their default or empty say nothing. A picture
+    or mask connected where the model takes none is not left out silently: the node refuses it before paying."""
     declared = {**(input_types.get("required") or {}), **(input_types.get("optional") or {})}
     notes = []
     for name, field_name in fields.items():
-        if name in values and not spec.has_field(field_name) and is_set(values[name], declared.get(name)):
+        entry = declared.get(name)
+        if name in values and is_widget(entry) and not spec.has_field(field_name) and is_set(values[name], entry):
             notes.append(f"{name.replace('_', ' ')} not sent: {spec.name} takes none")
     return notes

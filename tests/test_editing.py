@@ -723,11 +723,6 @@ QUEUE_BAD = [
     ("DashScopeImgWanEdit", dict(prompt="x", function="description_edit", strength=1.5), ("strength", "1.0")),
     ("DashScopeImgWanEdit", dict(prompt="x", function="zoom"), ("function", "zoom")),
     ("DashScopeImgQwenEdit", dict(prompt="x", model="qwen-image-edit", n=2), ("'n'", "between 1 and 1")),
-    (
-        "DashScopeImgQwenEdit",
-        dict(prompt="x", model="qwen-image-edit", width=512, height=512),
-        ("width", "takes no size"),
-    ),
     ("DashScopeImgQwenEdit", dict(prompt="x", width=1024, height=0), ("width", "both")),
     ("DashScopeImgQwenEdit", dict(prompt="x", model="qwen-image-edit-plus", width=256, height=1024), ("width", "512")),
     ("DashScopeImgQwenEdit", dict(prompt="x", model="qwen-image-2.0", width=400, height=400), ("width", "512x512")),

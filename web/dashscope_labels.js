@@ -30,6 +30,9 @@ function relabel(widget, table) {
   const values = widget.options?.values;
   if (!Array.isArray(values) || !values.some((v) => table[v])) return;
   const label = (v) => (table[v] ? `${table[v]} ${v}` : String(v));
+  // Frontends from about 1.28 map option labels themselves (the Nodes 2.0 select reads only this); the overrides
+  // below serve the classic canvas of the older ones.
+  if (widget.options) widget.options.getOptionLabel = label;
   Object.defineProperty(widget, "_displayValue", { get: () => label(widget.value), configurable: true });
   widget.onClick = function ({ e, node, canvas }) {
     const x = e.canvasX - node.pos[0];

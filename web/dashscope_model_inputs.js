@@ -8,6 +8,11 @@
 // Hiding sets the widget's `hidden` flag, which the classic LiteGraph canvas and the Nodes 2.0 (Vue) renderer both
 // honour. The widget stays in node.widgets, so a saved workflow's widgets_values keep their order and a hidden
 // input keeps its value; if it holds one, the server leaves it out of the request and the node's status says so.
+//
+// Connections (IMAGE / MASK inputs such as image_5 or bbox) carry the same list but stay visible: neither
+// renderer has a hidden flag for input slots (1.23 to 1.58), and removing and re-adding slots would renumber the
+// slots that links and saved workflows refer to. A picture connected where the chosen model takes none is
+// refused by the server before anything is paid, naming the input and the models that take it.
 import { app } from "../../scripts/app.js";
 
 const MODELS = "dashscope_models";
@@ -46,16 +51,33 @@ function offeredModels(node, rules) {
   return Array.isArray(values) ? values : [];
 }
 
+// Frontends up to about 1.27 skip a hidden widget when drawing but still lay out its height, which leaves a gap
+// and pushes the widgets below it out of the node: while hidden, it takes no height (its own size comes back with
+// it). Later frontends skip hidden widgets in the layout anyway.
+const NO_HEIGHT = () => [0, -4];
+
+function setHidden(widget, hide) {
+  widget.hidden = hide;
+  if (hide && !("__dashscopeSize" in widget)) {
+    widget.__dashscopeSize = Object.prototype.hasOwnProperty.call(widget, "computeSize") ? widget.computeSize : null;
+    widget.computeSize = NO_HEIGHT;
+  } else if (!hide && "__dashscopeSize" in widget) {
+    if (widget.__dashscopeSize) widget.computeSize = widget.__dashscopeSize;
+    else delete widget.computeSize;
+    delete widget.__dashscopeSize;
+  }
+}
+
 function followModel(node, rules) {
   const model = chosenModel(node, rules);
   let changed = false;
   for (const [name, models] of Object.entries(rules.followers)) {
     const widget = widgetNamed(node, name);
-    if (!widget) continue;
+    if (!widget) continue; // a connection: stays visible (see above)
     // An input fed by a link stays, so the link stays visible; the server leaves its value out and says so.
     const hide = model !== null && !models.includes(model) && !linked(node, name);
     if (Boolean(widget.hidden) !== hide) {
-      widget.hidden = hide;
+      setHidden(widget, hide);
       changed = true;
     }
   }

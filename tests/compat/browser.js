@@ -70,79 +70,105 @@ async function statusShown(page) {
   }, vue);
 }
 
-// A fresh Wan / Qwen node: a negative prompt typed, then z-image-turbo picked (the input must hide), then wan2.6-t2i
-// again (it must come back with its text). The model is picked through the widget's callback, as both renderers
-// do when the user picks it.
-async function followModel(page) {
+// The model switches tried on a fresh node: a value is typed into `input`, then `to` is picked (every input in
+// `hides` must hide, every one in `shows` must show), then `from` again (the typed value must come back; the inputs
+// in `hiddenBefore`, which `from` does not document, are hidden with it). The
+// lists are what the node's rows say (see tests/test_model_inputs.py); here they are checked in the editor.
+const SWITCHES = [
+  { type: 'DashScopeImgModernTextToImage', shot: 'node', from: 'wan2.6-t2i', to: 'z-image-turbo',
+    input: 'negative_prompt', text: 'blurry, text', hides: ['negative_prompt', 'watermark'], shows: ['prompt_extend'],
+    hiddenBefore: [] },
+  // The Wan Image node is taller than the page with its 19 picture and mask inputs: drawn smaller, clear of the
+  // canvas toolbar.
+  { type: 'DashScopeImgWanImage', shot: 'wan_node', from: 'wan2.7-image', to: 'wan2.6-image', scale: 0.7, offset: [60, 60],
+    input: 'color_palette', text: '#C0392B 40%, #F1C40F 35%, #2C3E50 25%',
+    hides: ['enable_sequential', 'thinking_mode', 'color_palette', 'color_palette_count'], shows: ['prompt_extend'],
+    hiddenBefore: ['prompt_extend'] },
+];
+
+// One switch. The model is picked through the widget's callback, as both renderers do when the user picks it.
+async function followModel(page, rule) {
   const pick = async (model) => {
-    await page.evaluate((model) => {
-      const node = window.app.graph._nodes.find((n) => n.type === 'DashScopeImgModernTextToImage');
+    await page.evaluate(([type, model]) => {
+      const node = window.app.graph._nodes.find((n) => n.type === type);
       const picker = node.widgets.find((w) => w.name === 'model');
       picker.value = model;
       picker.callback?.(model, window.app.canvas, node);
       window.app.canvas.setDirty(true, true);
-    }, model);
+    }, [rule.type, model]);
     await page.waitForTimeout(800); // the Vue renderer redraws asynchronously
-    return page.evaluate((vueMode) => {
-      const node = window.app.graph._nodes.find((n) => n.type === 'DashScopeImgModernTextToImage');
-      const negative = node.widgets.find((w) => w.name === 'negative_prompt');
+    return page.evaluate(([rule, vueMode]) => {
+      const node = window.app.graph._nodes.find((n) => n.type === rule.type);
+      const typed = node.widgets.find((w) => w.name === rule.input);
+      const hidden = node.widgets.filter((w) => w.hidden).map((w) => w.name);
       let shownInDom = null;
       if (vueMode) {
         const element = document.querySelector(`[data-node-id="${node.id}"]`);
-        shownInDom = Boolean(element && [...element.querySelectorAll('textarea')].some((t) => t.value === 'blurry, text' && t.offsetParent));
+        shownInDom = Boolean(element && [...element.querySelectorAll('textarea, input')]
+          .some((t) => t.value === rule.text && t.offsetParent));
       }
-      return { hidden: Boolean(negative.hidden), value: negative.value, shownInDom,
-        serialized: node.serialize().widgets_values.length };
-    }, vue);
+      // Classic canvas: the visible widgets stack without the hidden ones' room and stay inside the node.
+      const shown = node.widgets.filter((w) => !w.hidden && typeof w.y === 'number');
+      const height = (w) => w.computedHeight ?? (w.computeSize ? w.computeSize(node.size[0])[1] + 4 : 24);
+      const last = shown[shown.length - 1];
+      const gap = shown.length ? last.y + height(last) - shown[0].y - shown.reduce((sum, w) => sum + height(w), 0) : 0;
+      const inside = !last || last.y + height(last) <= node.size[1] + 2;
+      return { hidden, value: typed.value, shownInDom, serialized: node.serialize().widgets_values.length,
+        layout: vueMode || (Math.abs(gap) < 6 && inside), gap: Math.round(gap), inside };
+    }, [rule, vue]);
   };
-  await page.evaluate(() => {
+  await page.evaluate(([type, input, text, scale, offset]) => {
     window.app.graph.clear();
-    const node = window.LiteGraph.createNode('DashScopeImgModernTextToImage');
+    const node = window.LiteGraph.createNode(type);
     node.pos = [120, 120];
     window.app.graph.add(node);
-    node.widgets.find((w) => w.name === 'negative_prompt').value = 'blurry, text';
-    window.app.canvas.ds.offset = [0, 0];
-    window.app.canvas.ds.scale = 1;
+    node.widgets.find((w) => w.name === input).value = text;
+    window.app.canvas.ds.offset = offset;
+    window.app.canvas.ds.scale = scale;
     window.app.canvas.setDirty(true, true);
-  });
+  }, [rule.type, rule.input, rule.text, rule.scale || 1, rule.offset || [0, 0]]);
   await page.waitForTimeout(800);
-  const before = await pick('wan2.6-t2i');
-  if (shot('node_before')) await page.screenshot({ path: shot('node_before'), clip: await nodeClip(page) });
-  const switched = await pick('z-image-turbo');
-  if (shot('node_after')) await page.screenshot({ path: shot('node_after'), clip: await nodeClip(page) });
-  // A workflow saved with z-image-turbo loads with the input hidden and its value (and widget order) kept.
-  const reloaded = await page.evaluate(async () => {
+  const before = await pick(rule.from);
+  if (shot(`${rule.shot}_before`)) await page.screenshot({ path: shot(`${rule.shot}_before`), clip: await nodeClip(page, rule.type) });
+  const switched = await pick(rule.to);
+  if (shot(`${rule.shot}_after`)) await page.screenshot({ path: shot(`${rule.shot}_after`), clip: await nodeClip(page, rule.type) });
+  // A workflow saved with the other model loads with the input hidden and its value (and widget order) kept.
+  const reloaded = await page.evaluate(async ([type, input]) => {
     const saved = JSON.parse(JSON.stringify(window.app.graph.serialize()));
     await window.app.loadGraphData(saved);
-    const node = window.app.graph._nodes.find((n) => n.type === 'DashScopeImgModernTextToImage');
-    const negative = node.widgets.find((w) => w.name === 'negative_prompt');
+    const node = window.app.graph._nodes.find((n) => n.type === type);
+    const typed = node.widgets.find((w) => w.name === input);
     const values = node.serialize().widgets_values;
-    const savedValues = saved.nodes.find((n) => n.type === 'DashScopeImgModernTextToImage').widgets_values;
-    return { hidden: Boolean(negative.hidden), value: negative.value, sameValues: JSON.stringify(values) === JSON.stringify(savedValues) };
-  });
+    const savedValues = saved.nodes.find((n) => n.type === type).widgets_values;
+    return { hidden: Boolean(typed.hidden), value: typed.value, sameValues: JSON.stringify(values) === JSON.stringify(savedValues) };
+  }, [rule.type, rule.input]);
   await page.waitForTimeout(500);
-  const back = await pick('wan2.6-t2i');
-  const ok = !before.hidden && switched.hidden && !back.hidden && back.value === 'blurry, text' &&
-    switched.serialized === before.serialized && reloaded.hidden && reloaded.value === 'blurry, text' &&
-    reloaded.sameValues && (!vue || (before.shownInDom && !switched.shownInDom && back.shownInDom));
-  return { ok, before, switched, reloaded, back };
+  const back = await pick(rule.from);
+  const all = (names, list) => names.every((name) => list.includes(name));
+  const none = (names, list) => names.every((name) => !list.includes(name));
+  const ok = none(rule.hides, before.hidden) && all(rule.hiddenBefore, before.hidden) && all(rule.hiddenBefore, back.hidden) &&
+    all(rule.hides, switched.hidden) && none(rule.shows, switched.hidden) && none(rule.hides, back.hidden) &&
+    back.value === rule.text && switched.serialized === before.serialized && reloaded.hidden &&
+    before.layout && switched.layout && back.layout &&
+    reloaded.value === rule.text && reloaded.sameValues && (!vue || (before.shownInDom && !switched.shownInDom && back.shownInDom));
+  return { node: rule.type, ok, before, switched, reloaded, back };
 }
 
-async function nodeClip(page) {
-  return page.evaluate((vueMode) => {
-    const node = window.app.graph._nodes.find((n) => n.type === 'DashScopeImgModernTextToImage');
+async function nodeClip(page, type) {
+  return page.evaluate(([type, vueMode]) => {
+    const node = window.app.graph._nodes.find((n) => n.type === type);
     if (vueMode) {
       const r = document.querySelector(`[data-node-id="${node.id}"]`).getBoundingClientRect();
       return { x: Math.max(0, r.left - 16), y: Math.max(0, r.top - 16), width: r.width + 32, height: r.height + 32 };
     }
     const canvas = window.app.canvas;
     const rect = canvas.canvas.getBoundingClientRect();
-    const [x, y] = canvas.ds.convertOffsetToCanvas ? canvas.ds.convertCanvasToOffset(node.pos) : node.pos;
+    const [x, y] = canvas.ds.convertOffsetToCanvas ? canvas.ds.convertOffsetToCanvas(node.pos) : node.pos;
     const title = window.LiteGraph.NODE_TITLE_HEIGHT;
     const s = canvas.ds.scale;
     return { x: Math.max(0, rect.left + x - 16), y: Math.max(0, rect.top + y - title * s - 16),
       width: node.size[0] * s + 32, height: (node.size[1] + title) * s + 32 };
-  }, vue);
+  }, [type, vue]);
 }
 
 (async () => {
@@ -189,7 +215,11 @@ async function nodeClip(page) {
     }
     report.vueNodes = await page.evaluate(() => document.querySelectorAll('[data-node-id]').length > 0);
     report.status = statusNode || { ok: false, text: 'not checked' };
-    report.follow = await followModel(page).catch((e) => ({ ok: false, error: String(e.message || e) }));
+    const switches = [];
+    for (const rule of SWITCHES) {
+      switches.push(await followModel(page, rule).catch((e) => ({ node: rule.type, ok: false, error: String(e.message || e) })));
+    }
+    report.follow = { ok: switches.every((s) => s.ok), switches };
 
     await page.evaluate(() => window.app.extensionManager.command.execute('Comfy.ShowSettingsDialog'));
     await page.getByText('DashScope', { exact: true }).first().click();
