@@ -32,6 +32,15 @@ def test_no_absolute_import_of_the_pack_or_of_nodes():
     assert offenders == []
 
 
+def test_the_entry_point_runs_as_a_plain_module():
+    """pytest, run in a checkout named like the README's `git clone` (comfyui-dashscope-image: no Python name), loads
+    the root __init__.py as a plain module while collecting; it must not fail there (ComfyUI imports a package)."""
+    code = f"import runpy; names = runpy.run_path(r'{REPO / '__init__.py'}'); print(names['NODE_CLASS_MAPPINGS'])"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=REPO.parent)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "{}"
+
+
 def test_imports_without_comfyui_installed():
     code = (
         "import sys, importlib.util; sys.modules['comfy']=None; sys.modules['server']=None;"
