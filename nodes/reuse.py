@@ -11,7 +11,8 @@ holds across nodes, graphs and restarts of ComfyUI):
 - a task that SUCCEEDED less than 24 h ago (the service keeps results that long): fetched with queries only;
 - a task not yet finished (created, PENDING, RUNNING, or a wait that ended early): waited on;
 - anything else (failed, cancelled, unknown, older than 24 h): paid anew.
-Synchronous models (wan2.6, Qwen-Image) return no task id and keep nothing at the service: they are not reused.
+Synchronous models (Qwen-Image 2.0 / 3.0, the Qwen edit models, Z-Image) return no task id and keep nothing at the
+service: they are not reused.
 """
 
 from __future__ import annotations
